@@ -1,0 +1,116 @@
+# vpnxdp: one entry point.
+#   make            build/vpnxdp (BPF object embedded through its skeleton)
+#   sudo make check every test; ends with "N passed, N failed"
+#   sudo make demo  build, make a demo topology, attach, send a VPN mix, show it
+#   sudo make bench benchmark
+#   make install / clean
+.DEFAULT_GOAL := all
+
+BUILD   ?= build
+ARCH    := $(shell uname -m)
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+CC      ?= gcc
+PREFIX  ?= /usr/local
+VERSION := 0.1
+
+# Userspace: C11, warnings are errors.
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	   -Iheaders -I$(BUILD) -Iuser -DVX_VERSION='"$(VERSION)"'
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=undefined
+
+# BPF: clang's BPF target needs the multiarch include dir for asm/types.h.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	      -I/usr/include/$(ARCH)-linux-gnu -Iheaders
+
+HEADERS   := $(wildcard headers/*.h)
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKEL      := $(BUILD)/vpnxdp.skel.h
+
+CMD_SRCS  := user/vpnxdp.c $(wildcard user/cmd_*.c)
+LIB_SRCS  := $(filter-out $(CMD_SRCS),$(wildcard user/*.c))
+USER_HDRS := $(wildcard user/*.h)
+
+LIB_OBJS  := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+CMD_OBJS  := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(CMD_SRCS))
+ASAN_LIB_OBJS := $(patsubst user/%.c,$(BUILD)/asan/obj/%.o,$(LIB_SRCS))
+ASAN_CMD_OBJS := $(patsubst user/%.c,$(BUILD)/asan/obj/%.o,$(CMD_SRCS))
+
+# C test programs: tests/<suite>/test_*.c, one binary each.
+TEST_CSRCS := $(wildcard tests/*/test_*.c)
+TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_CSRCS))
+ASAN_TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_CSRCS))
+TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
+
+.PHONY: all deps check bench demo install clean asan tests fuzz lint
+
+all: $(BUILD)/vpnxdp
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD) $(BUILD)/obj $(BUILD)/asan/obj:
+	@mkdir -p $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(HEADERS) | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# The skeleton embeds the object: one binary, no files to install beside it.
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL) | $(BUILD)/asan/obj
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/libvx.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/asan/libvx.a: $(ASAN_LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/vpnxdp: $(CMD_OBJS) $(BUILD)/libvx.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/asan/vpnxdp: $(ASAN_CMD_OBJS) $(BUILD)/asan/libvx.a
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libvx.a $(LDLIBS)
+
+$(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(BUILD)/asan/libvx.a $(LDLIBS)
+
+asan: $(BUILD)/asan/vpnxdp $(ASAN_TEST_BINS)
+
+tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS)
+
+# Every test: C suites (plain and under ASan+UBSan), shell suites, lint.
+check: deps
+	@$(MAKE) --no-print-directory all tests asan
+	@tests/run.sh $(TEST_BINS) $(ASAN_TEST_BINS) $(TEST_SHS) tests/lint.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all tests
+	@scripts/bench.sh
+
+install: $(BUILD)/vpnxdp
+	install -D -m 0755 $(BUILD)/vpnxdp $(DESTDIR)$(PREFIX)/sbin/vpnxdp
+	install -D -m 0644 docs/vpnxdp.8 $(DESTDIR)$(PREFIX)/share/man/man8/vpnxdp.8
+	install -D -m 0644 docs/vpnxdp-policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/vpnxdp-policy.5
+
+clean:
+	rm -rf $(BUILD)

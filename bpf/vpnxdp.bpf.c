@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpnxdp's XDP program: classify every frame as a VPN protocol (or other),
+ * count it per class, and pass or drop it by the per-class action of the
+ * live policy slot.  The classifier itself is in headers/vpnxdp_classify.h,
+ * shared with userspace; this file owns the maps and the verdict.
+ *
+ * Fail open: anything that is not a VPN class (other, fragment, malformed,
+ * a missing map entry) is passed.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <xdp/xdp_helpers.h>
+
+#include "vpnxdp_common.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_SIG_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct vx_sig);
+} vx_sigs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_PROTO_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u8);
+} vx_protos SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_ACTION_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u8);
+} vx_actions SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vx_config);
+} vx_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VX_MAX_CLASS);
+	__type(key, __u32);
+	__type(value, struct vx_counters);
+} vx_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vx_meta);
+} vx_meta SEC(".maps");
+
+struct vx_env; /* the BPF side finds its tables through the maps above */
+
+static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
+							   __u32 index)
+{
+	return bpf_map_lookup_elem(&vx_sigs, &index);
+}
+
+static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
+						    __u32 index)
+{
+	return bpf_map_lookup_elem(&vx_protos, &index);
+}
+
+#include "vpnxdp_classify.h"
+
+/* Under the libxdp dispatcher, XDP_PASS hands the frame to the next program. */
+struct {
+	__uint(priority, 20);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(vpnxdp_xdp);
+
+SEC("xdp")
+int vpnxdp_xdp(struct xdp_md *ctx)
+{
+	const void *data = (void *)(long)ctx->data;
+	const void *data_end = (void *)(long)ctx->data_end;
+	struct vx_pkt p = {};
+	struct vx_verdict v;
+	struct vx_counters *c;
+	struct vx_config *cfg;
+	__u32 zero = 0, slot, idx;
+	__u8 *act, action = VX_ACT_COUNT;
+
+	cfg = bpf_map_lookup_elem(&vx_config, &zero);
+	if (!cfg)
+		return XDP_PASS;
+	/* Read the live slot once: this packet is judged by that policy. */
+	slot = cfg->slot & 1;
+
+	v = vx_classify(NULL, &p, data, data_end, slot);
+
+	if (VX_CLASS_IS_VPN(v.cls)) {
+		idx = vx_action_index(slot, v.cls);
+		act = bpf_map_lookup_elem(&vx_actions, &idx);
+		if (act)
+			action = *act;
+	}
+	if (action == VX_ACT_PASS)
+		return XDP_PASS;
+
+	idx = v.cls;
+	c = bpf_map_lookup_elem(&vx_counters, &idx);
+	if (c) {
+		c->packets++;
+		c->bytes += (__u64)(data_end - data);
+		if (action == VX_ACT_DROP)
+			c->dropped++;
+	}
+	return action == VX_ACT_DROP ? XDP_DROP : XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Packet parsing shared by the XDP program and userspace: Ethernet with up to
+ * two VLAN tags, IPv4 (with options) or IPv6 (with its extension-header
+ * chain), then the L4 header of UDP, TCP, ESP, AH or GRE.
+ *
+ * Plain static inline C over a (data, data_end) pair: every read is bounds
+ * checked against data_end the way the BPF verifier wants it, so the same
+ * code is what the verifier proves safe and what the unit tests and fuzzer
+ * exercise in userspace.  Lengths carried in headers (IPv4 total length,
+ * IPv6 payload length, UDP length) are checked against the frame: a header
+ * that claims more bytes than the frame holds makes the packet malformed.
+ */
+#ifndef VPNXDP_PARSE_H
+#define VPNXDP_PARSE_H
+
+#include <linux/types.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/in.h>
+#include <linux/udp.h>
+#include <linux/tcp.h>
+#include <bpf/bpf_endian.h>
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+#ifndef ETH_P_8021AD
+#define ETH_P_8021AD 0x88A8
+#endif
+
+#define VX_MAX_VLANS 2
+/* IPv6 extension headers walked before giving up (fail open: the packet is
+ * then "other" and passed). Linux itself accepts long chains; real traffic
+ * rarely carries more than two. */
+#define VX_MAX_EXTHDRS 6
+
+enum vx_parse_result {
+	VX_PARSE_OK = 0,        /* L4 header found and within the frame */
+	VX_PARSE_NOT_IP,        /* not IPv4/IPv6 (ARP, LLDP, ...) */
+	VX_PARSE_L4_UNKNOWN,    /* IP fine, transport not one we classify */
+	VX_PARSE_LATER_FRAG,    /* non-first fragment: no L4 header here */
+	VX_PARSE_MALFORMED,     /* truncated or inconsistent headers */
+};
+
+/* Fragment state of the IP packet. */
+enum vx_frag {
+	VX_FRAG_NONE = 0,
+	VX_FRAG_FIRST = 1,  /* offset 0, more fragments follow */
+	VX_FRAG_LATER = 2,  /* offset > 0 */
+};
+
+struct vx_pkt {
+	const __u8 *l4;       /* start of the L4 header */
+	const __u8 *payload;  /* first byte after the L4 header */
+	__u32 payload_len;    /* L4 payload length by the headers' own lengths,
+			       * clipped to the frame (Ethernet padding is not
+			       * payload) */
+	__u16 sport;          /* host order; 0 where the transport has none */
+	__u16 dport;
+	__u8 l4proto;         /* IPPROTO_* */
+	__u8 ipver;           /* 4 or 6, 0 before the IP header is parsed */
+	__u8 frag;            /* enum vx_frag */
+	__u8 vlans;           /* VLAN tags seen */
+	__u8 tcp_flags;       /* TCP flags byte (FIN..CWR), TCP only */
+	__u8 pad[3];
+	/* Addresses, network order, v4 in addr[0] (for events and flows). */
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u32 frag_id;        /* IPv4 id or IPv6 fragment identification */
+};
+
+/* The L4 part common to both IP versions. @l3_end is one past the last byte
+ * the IP header says belongs to the packet (never past data_end). */
+static __always_inline int vx_parse_l4(struct vx_pkt *p, const __u8 *l4,
+				       const __u8 *l3_end, const void *data_end)
+{
+	__u32 room;
+
+	if ((const void *)l3_end > data_end || l4 > l3_end)
+		return VX_PARSE_MALFORMED;
+	room = (__u32)(l3_end - l4);
+	p->l4 = l4;
+
+	switch (p->l4proto) {
+	case IPPROTO_UDP: {
+		const struct udphdr *uh = (const void *)l4;
+		__u32 ulen;
+
+		if ((const void *)(uh + 1) > data_end)
+			return VX_PARSE_MALFORMED;
+		ulen = bpf_ntohs(uh->len);
+		/* A first fragment carries only part of the datagram: its UDP
+		 * length may exceed what is here. */
+		if (ulen < sizeof(*uh) || (p->frag == VX_FRAG_NONE && ulen > room))
+			return VX_PARSE_MALFORMED;
+		if (ulen > room)
+			ulen = room;
+		p->sport = bpf_ntohs(uh->source);
+		p->dport = bpf_ntohs(uh->dest);
+		p->payload = l4 + sizeof(*uh);
+		p->payload_len = ulen - sizeof(*uh);
+		return VX_PARSE_OK;
+	}
+	case IPPROTO_TCP: {
+		const struct tcphdr *th = (const void *)l4;
+		__u32 doff;
+
+		if ((const void *)(th + 1) > data_end)
+			return VX_PARSE_MALFORMED;
+		doff = (__u32)th->doff * 4;
+		if (doff < sizeof(*th) || doff > room)
+			return VX_PARSE_MALFORMED;
+		p->sport = bpf_ntohs(th->source);
+		p->dport = bpf_ntohs(th->dest);
+		p->tcp_flags = ((const __u8 *)th)[13];
+		p->payload = l4 + doff;
+		p->payload_len = room - doff;
+		return VX_PARSE_OK;
+	}
+	case IPPROTO_ESP:
+		/* SPI (4) + sequence number (4) */
+		if (room < 8 || (const void *)(l4 + 8) > data_end)
+			return VX_PARSE_MALFORMED;
+		p->payload = l4;
+		p->payload_len = room;
+		return VX_PARSE_OK;
+	case IPPROTO_AH:
+		/* next header, length, reserved (2), SPI (4), sequence (4) */
+		if (room < 12 || (const void *)(l4 + 12) > data_end)
+			return VX_PARSE_MALFORMED;
+		p->payload = l4;
+		p->payload_len = room;
+		return VX_PARSE_OK;
+	case IPPROTO_GRE:
+		/* flags+version (2), protocol (2) */
+		if (room < 4 || (const void *)(l4 + 4) > data_end)
+			return VX_PARSE_MALFORMED;
+		p->payload = l4;
+		p->payload_len = room;
+		return VX_PARSE_OK;
+	default:
+		p->payload = l4;
+		p->payload_len = room;
+		return VX_PARSE_L4_UNKNOWN;
+	}
+}
+
+static __always_inline int vx_parse_ipv4(struct vx_pkt *p, const __u8 *nh,
+					 const void *data_end)
+{
+	const struct iphdr *iph = (const void *)nh;
+	__u32 hlen, tot, avail;
+	__u16 frag_off;
+
+	if ((const void *)(iph + 1) > data_end)
+		return VX_PARSE_MALFORMED;
+	if (iph->version != 4 || iph->ihl < 5)
+		return VX_PARSE_MALFORMED;
+	hlen = (__u32)iph->ihl * 4;
+	tot = bpf_ntohs(iph->tot_len);
+	avail = (__u32)((const __u8 *)data_end - nh);
+	if (tot < hlen || tot > avail)
+		return VX_PARSE_MALFORMED;
+	if ((const void *)(nh + hlen) > data_end)
+		return VX_PARSE_MALFORMED;
+
+	p->ipver = 4;
+	p->l4proto = iph->protocol;
+	p->saddr[0] = iph->saddr;
+	p->daddr[0] = iph->daddr;
+	p->frag_id = bpf_ntohs(iph->id);
+	frag_off = bpf_ntohs(iph->frag_off);
+	if (frag_off & 0x1fff)
+		p->frag = VX_FRAG_LATER;
+	else if (frag_off & 0x2000)
+		p->frag = VX_FRAG_FIRST;
+	if (p->frag == VX_FRAG_LATER)
+		return VX_PARSE_LATER_FRAG;
+
+	return vx_parse_l4(p, nh + hlen, nh + tot, data_end);
+}
+
+struct vx_ipv6_exthdr {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+struct vx_ipv6_frag {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off; /* offset << 3 | M */
+	__be32 id;
+};
+
+static __always_inline int vx_parse_ipv6(struct vx_pkt *p, const __u8 *nh,
+					 const void *data_end)
+{
+	const struct ipv6hdr *ip6 = (const void *)nh;
+	const __u8 *cur, *l3_end;
+	__u32 plen, avail;
+	__u8 next;
+	int i;
+
+	if ((const void *)(ip6 + 1) > data_end)
+		return VX_PARSE_MALFORMED;
+	if (ip6->version != 6)
+		return VX_PARSE_MALFORMED;
+	plen = bpf_ntohs(ip6->payload_len);
+	avail = (__u32)((const __u8 *)data_end - nh) - sizeof(*ip6);
+	/* payload_len 0 is a jumbogram (RFC 2675): not on links XDP sees. */
+	if (plen == 0 || plen > avail)
+		return VX_PARSE_MALFORMED;
+
+	p->ipver = 6;
+	__builtin_memcpy(p->saddr, &ip6->saddr, 16);
+	__builtin_memcpy(p->daddr, &ip6->daddr, 16);
+	cur = nh + sizeof(*ip6);
+	l3_end = cur + plen;
+	next = ip6->nexthdr;
+
+#pragma unroll
+	for (i = 0; i < VX_MAX_EXTHDRS; i++) {
+		switch (next) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS: {
+			const struct vx_ipv6_exthdr *eh = (const void *)cur;
+
+			if ((const void *)(eh + 1) > data_end)
+				return VX_PARSE_MALFORMED;
+			next = eh->nexthdr;
+			cur += ((__u32)eh->hdrlen + 1) * 8;
+			if (cur > l3_end)
+				return VX_PARSE_MALFORMED;
+			break;
+		}
+		case IPPROTO_FRAGMENT: {
+			const struct vx_ipv6_frag *fh = (const void *)cur;
+			__u16 off;
+
+			if ((const void *)(fh + 1) > data_end ||
+			    (const __u8 *)(fh + 1) > l3_end)
+				return VX_PARSE_MALFORMED;
+			next = fh->nexthdr;
+			off = bpf_ntohs(fh->frag_off);
+			p->frag_id = bpf_ntohl(fh->id);
+			cur += sizeof(*fh);
+			if (off & 0xfff8) {
+				p->frag = VX_FRAG_LATER;
+				p->l4proto = next;
+				return VX_PARSE_LATER_FRAG;
+			}
+			if (off & 1)
+				p->frag = VX_FRAG_FIRST;
+			/* offset 0 and M clear: an atomic fragment
+			 * (RFC 6946), the whole datagram is here. */
+			break;
+		}
+		case IPPROTO_NONE:
+			p->l4proto = next;
+			return VX_PARSE_L4_UNKNOWN;
+		default:
+			p->l4proto = next;
+			return vx_parse_l4(p, cur, l3_end, data_end);
+		}
+	}
+	/* Chain longer than we walk: cannot know the transport. */
+	return VX_PARSE_MALFORMED;
+}
+
+/* Parse a frame starting at its Ethernet header.  Fills @p as far as the
+ * headers go; the return value says how far that was. */
+static __always_inline int vx_parse(struct vx_pkt *p, const void *data,
+				    const void *data_end)
+{
+	const struct ethhdr *eth = data;
+	const __u8 *nh;
+	__u16 proto;
+	int i;
+
+	if ((const void *)(eth + 1) > data_end)
+		return VX_PARSE_MALFORMED;
+	proto = eth->h_proto;
+	nh = (const __u8 *)(eth + 1);
+
+#pragma unroll
+	for (i = 0; i < VX_MAX_VLANS; i++) {
+		if (proto != bpf_htons(ETH_P_8021Q) &&
+		    proto != bpf_htons(ETH_P_8021AD))
+			break;
+		/* TCI (2), encapsulated protocol (2) */
+		if ((const void *)(nh + 4) > data_end)
+			return VX_PARSE_MALFORMED;
+		proto = *(const __u16 *)(nh + 2);
+		nh += 4;
+		p->vlans++;
+	}
+
+	if (proto == bpf_htons(ETH_P_IP))
+		return vx_parse_ipv4(p, nh, data_end);
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return vx_parse_ipv6(p, nh, data_end);
+	return VX_PARSE_NOT_IP;
+}
+
+#endif /* VPNXDP_PARSE_H */

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "log.h"
+#include "pins.h"
+
+const char *const vx_map_names[VX_NMAPS] = {
+	[VX_MAP_SIGS] = "vx_sigs",
+	[VX_MAP_PROTOS] = "vx_protos",
+	[VX_MAP_ACTIONS] = "vx_actions",
+	[VX_MAP_CONFIG] = "vx_config",
+	[VX_MAP_COUNTERS] = "vx_counters",
+	[VX_MAP_META] = "vx_meta",
+};
+
+int vx_bpffs_ensure(void)
+{
+	struct statfs st;
+
+	if (statfs(VX_BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", VX_BPFFS, "bpf", 0, "mode=0700") != 0) {
+		vx_err("bpffs is not mounted at %s and mounting it failed: %s",
+		       VX_BPFFS, strerror(errno));
+		return -errno;
+	}
+	vx_debug("mounted bpffs at %s", VX_BPFFS);
+	return 0;
+}
+
+void vx_pin_dir(char *buf, size_t len, const char *ifname)
+{
+	snprintf(buf, len, "%s/%s", VX_PIN_ROOT, ifname);
+}
+
+bool vx_pins_exist(const char *ifname)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	vx_pin_dir(dir, sizeof(dir), ifname);
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void vx_pins_reset(struct vx_pins *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < VX_NMAPS; i++)
+		p->map_fd[i] = -1;
+	p->prog_fd = -1;
+	p->lock_fd = -1;
+}
+
+int vx_pins_open(struct vx_pins *p, const char *ifname)
+{
+	char path[PATH_MAX + 32];
+
+	vx_pins_reset(p);
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	vx_pin_dir(p->dir, sizeof(p->dir), ifname);
+	if (!vx_pins_exist(ifname)) {
+		vx_err("%s: not attached (no %s; see 'vpnxdp status')", ifname,
+		       p->dir);
+		return -ENOENT;
+	}
+	for (int i = 0; i < VX_NMAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", p->dir, vx_map_names[i]);
+		p->map_fd[i] = bpf_obj_get(path);
+		if (p->map_fd[i] < 0) {
+			int err = -errno;
+
+			vx_err("%s: cannot open %s: %s (a partial attachment: "
+			       "'vpnxdp detach %s' cleans it up)",
+			       ifname, path, strerror(-err), ifname);
+			vx_pins_close(p);
+			return err;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/prog", p->dir);
+	p->prog_fd = bpf_obj_get(path);
+	return 0;
+}
+
+void vx_pins_close(struct vx_pins *p)
+{
+	for (int i = 0; i < VX_NMAPS; i++)
+		if (p->map_fd[i] >= 0)
+			close(p->map_fd[i]);
+	if (p->prog_fd >= 0)
+		close(p->prog_fd);
+	if (p->lock_fd >= 0)
+		close(p->lock_fd);
+	vx_pins_reset(p);
+}
+
+int vx_pins_lock(struct vx_pins *p)
+{
+	if (p->lock_fd >= 0)
+		return 0;
+	p->lock_fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p->lock_fd < 0)
+		return -errno;
+	if (flock(p->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK)
+		return -errno;
+	vx_info("%s: another vpnxdp command is changing this interface; waiting",
+		p->ifname);
+	if (flock(p->lock_fd, LOCK_EX) != 0)
+		return -errno;
+	return 0;
+}
+
+int vx_pins_remove(const char *ifname)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300];
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	vx_pin_dir(dir, sizeof(dir), ifname);
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path) != 0 && errno != ENOENT)
+			err = -errno;
+	}
+	closedir(d);
+	if (rmdir(dir) != 0 && errno != ENOENT)
+		err = -errno;
+	/* Leave no empty /sys/fs/bpf/vpnxdp behind either. */
+	rmdir(VX_PIN_ROOT);
+	return err;
+}
+
+int vx_read_meta(const struct vx_pins *p, struct vx_meta *m)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(p->map_fd[VX_MAP_META], &zero, m) != 0)
+		return -errno;
+	return 0;
+}
+
+int vx_read_config(const struct vx_pins *p, struct vx_config *c)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(p->map_fd[VX_MAP_CONFIG], &zero, c) != 0)
+		return -errno;
+	return 0;
+}
+
+/* The id of the program an fd refers to, or 0. */
+static unsigned int vx_prog_id(int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
+		return 0;
+	return info.id;
+}
+
+bool vx_pins_live(const struct vx_pins *p, unsigned int *prog_id)
+{
+	unsigned int id = vx_prog_id(p->prog_fd);
+	struct xdp_multiprog *mp;
+	struct xdp_program *prog = NULL;
+	struct vx_meta m;
+	bool live = false;
+	int ifindex;
+
+	if (prog_id)
+		*prog_id = id;
+	if (!id || vx_read_meta(p, &m) != 0)
+		return false;
+	ifindex = (int)if_nametoindex(p->ifname);
+	if (!ifindex || (__u32)ifindex != m.ifindex)
+		return false;
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	if (libxdp_get_error(mp) || !mp)
+		return false;
+	if (xdp_multiprog__is_legacy(mp)) {
+		prog = xdp_multiprog__main_prog(mp);
+		live = prog && xdp_program__id(prog) == id;
+	} else {
+		while ((prog = xdp_multiprog__next_prog(prog, mp)))
+			if (xdp_program__id(prog) == id)
+				live = true;
+	}
+	xdp_multiprog__close(mp);
+	return live;
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpnxdp: classify, count and police VPN traffic in XDP.
+ *
+ * Command table in the manner of bpftool: `vpnxdp [-v] COMMAND ARGS`, one
+ * file per command.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+
+#include "cli.h"
+#include "log.h"
+
+#ifndef VX_VERSION
+#define VX_VERSION "0.1"
+#endif
+
+static const struct vx_cmd vx_cmds[] = {
+	{ "attach", cmd_attach,
+	  "attach IFACE [--mode native|skb|auto] [--policy FILE]\n"
+	  "    Load and attach the classifier to IFACE (native XDP by default;\n"
+	  "    auto falls back to skb mode) and pin it under /sys/fs/bpf/vpnxdp/IFACE." },
+	{ "detach", cmd_detach,
+	  "detach IFACE\n"
+	  "    Detach the classifier from IFACE and remove every pin." },
+	{ "status", cmd_status,
+	  "status [IFACE] [--json]\n"
+	  "    Attached interfaces: mode, program id, dispatcher or single program,\n"
+	  "    the policy in force." },
+	{ "stats", cmd_stats,
+	  "stats IFACE [--json]\n"
+	  "    Cumulative per-class counters: packets, bytes, dropped." },
+	{ "policy", cmd_policy,
+	  "policy check FILE\n"
+	  "policy apply IFACE FILE\n"
+	  "    Validate a policy file; replace the policy in force on IFACE with it\n"
+	  "    (atomically; FILE '-' is standard input). See vpnxdp-policy(5)." },
+};
+
+#define VX_NCMDS (sizeof(vx_cmds) / sizeof(vx_cmds[0]))
+
+static void vx_main_usage(FILE *f)
+{
+	fprintf(f, "Usage: vpnxdp [-v] COMMAND [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < VX_NCMDS; i++)
+		fprintf(f, "  vpnxdp %s\n", vx_cmds[i].usage);
+	fprintf(f, "\nOptions: -v more messages (twice: libbpf/libxdp debug), "
+		   "--version, --help.\n"
+		   "Exit status: 0 done or nothing to do, 1 bad input (nothing "
+		   "changed), 2 system error.\nSee vpnxdp(8).\n");
+}
+
+void vx_usage(const char *cmd, bool to_stderr)
+{
+	FILE *f = to_stderr ? stderr : stdout;
+
+	for (size_t i = 0; i < VX_NCMDS; i++) {
+		if (strcmp(vx_cmds[i].name, cmd))
+			continue;
+		fprintf(f, "Usage: vpnxdp ");
+		for (const char *p = vx_cmds[i].usage; *p; p++) {
+			fputc(*p, f);
+			if (*p == '\n' && p[1] && p[1] != ' ')
+				fprintf(f, "       vpnxdp ");
+		}
+		fputc('\n', f);
+		return;
+	}
+}
+
+bool vx_need_root(void)
+{
+	if (geteuid() != 0) {
+		vx_err("must be run as root (needs CAP_BPF and CAP_NET_ADMIN)");
+		return false;
+	}
+	/* BPF_PROG_LOAD with no attributes: EINVAL/EFAULT means bpf(2)
+	 * exists; ENOSYS means the kernel was built without it. */
+	if (syscall(__NR_bpf, -1, NULL, 0) < 0 && errno == ENOSYS) {
+		vx_err("this kernel has no bpf(2) system call (CONFIG_BPF_SYSCALL)");
+		return false;
+	}
+	return true;
+}
+
+bool vx_iface_name_ok(const char *ifname)
+{
+	size_t n = strlen(ifname);
+
+	if (n == 0 || n >= IF_NAMESIZE || strchr(ifname, '/') ||
+	    !strcmp(ifname, ".") || !strcmp(ifname, "..")) {
+		vx_err("'%s' is not a valid interface name", ifname);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ifname[i] <= ' ' || ifname[i] == ':' || (unsigned char)ifname[i] >= 0x7f) {
+			vx_err("'%s' is not a valid interface name", ifname);
+			return false;
+		}
+	}
+	return true;
+}
+
+unsigned int vx_iface_index(const char *ifname)
+{
+	unsigned int idx;
+
+	if (!vx_iface_name_ok(ifname))
+		return 0;
+	idx = if_nametoindex(ifname);
+	if (!idx)
+		vx_err("%s: no such interface", ifname);
+	return idx;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			vx_verbose++;
+		} else if (!strcmp(argv[i], "-vv")) {
+			vx_verbose += 2;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			vx_main_usage(stdout);
+			return VX_EXIT_OK;
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("vpnxdp %s\n", VX_VERSION);
+			return VX_EXIT_OK;
+		} else {
+			vx_err("unknown option '%s'", argv[i]);
+			vx_main_usage(stderr);
+			return VX_EXIT_INPUT;
+		}
+	}
+	if (i >= argc) {
+		vx_main_usage(stderr);
+		return VX_EXIT_INPUT;
+	}
+	if (!strcmp(argv[i], "help")) {
+		vx_main_usage(stdout);
+		return VX_EXIT_OK;
+	}
+	vx_log_setup_libs();
+	for (size_t c = 0; c < VX_NCMDS; c++)
+		if (!strcmp(argv[i], vx_cmds[c].name))
+			return vx_cmds[c].fn(argc - i, argv + i);
+	vx_err("unknown command '%s'; 'vpnxdp --help' lists them", argv[i]);
+	return VX_EXIT_INPUT;
+}
