@@ -27,6 +27,14 @@
 #define __always_inline inline __attribute__((always_inline))
 #endif
 
+/* Bounded loops are unrolled for the BPF target; the host compiler (GCC)
+ * does not know the pragma and needs nothing. */
+#if defined(__clang__)
+#define VX_UNROLL _Pragma("unroll")
+#else
+#define VX_UNROLL
+#endif
+
 #ifndef ETH_P_8021AD
 #define ETH_P_8021AD 0x88A8
 #endif
@@ -221,7 +229,7 @@ static __always_inline int vx_parse_ipv6(struct vx_pkt *p, const __u8 *nh,
 	l3_end = cur + plen;
 	next = ip6->nexthdr;
 
-#pragma unroll
+VX_UNROLL
 	for (i = 0; i < VX_MAX_EXTHDRS; i++) {
 		switch (next) {
 		case IPPROTO_HOPOPTS:
@@ -286,7 +294,7 @@ static __always_inline int vx_parse(struct vx_pkt *p, const void *data,
 	proto = eth->h_proto;
 	nh = (const __u8 *)(eth + 1);
 
-#pragma unroll
+VX_UNROLL
 	for (i = 0; i < VX_MAX_VLANS; i++) {
 		if (proto != bpf_htons(ETH_P_8021Q) &&
 		    proto != bpf_htons(ETH_P_8021AD))
