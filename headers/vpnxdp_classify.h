@@ -39,7 +39,11 @@ vx_confirm_port(const struct vx_pkt *p, const void *data_end,
 }
 
 /* Port signatures: destination port first (traffic to a server), then
- * source port (its replies), so both directions of a flow count. */
+ * source port (its replies), so both directions of a flow count.
+ *
+ * A segment or datagram with no payload is never VPN by its port alone: a
+ * SYN scan, a bare ACK or an empty datagram says nothing about the protocol
+ * behind the port, and calling it VPN would flag every port scan. */
 static __always_inline struct vx_verdict
 vx_match_ports(struct vx_env *env, const struct vx_pkt *p,
 	       const void *data_end, __u32 slot)
@@ -47,6 +51,9 @@ vx_match_ports(struct vx_env *env, const struct vx_pkt *p,
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
 	const struct vx_sig *sig;
 	__u32 l4 = p->l4proto == IPPROTO_TCP ? VX_L4_TCP : VX_L4_UDP;
+
+	if (p->payload_len == 0)
+		return v;
 
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->dport));
 	if (sig && sig->cls)
