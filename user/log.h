@@ -14,10 +14,15 @@ enum vx_exit {
 
 extern int vx_verbose;
 
-void vx_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void vx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void vx_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void vx_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+enum vx_level { VX_LOG_ERR, VX_LOG_WARN, VX_LOG_INFO, VX_LOG_DEBUG };
+
+void vx_log(enum vx_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define vx_err(...) vx_log(VX_LOG_ERR, __VA_ARGS__)
+#define vx_warn(...) vx_log(VX_LOG_WARN, __VA_ARGS__)
+#define vx_info(...) vx_log(VX_LOG_INFO, __VA_ARGS__)
+#define vx_debug(...) vx_log(VX_LOG_DEBUG, __VA_ARGS__)
 
 /* Route libbpf's and libxdp's own messages through our verbosity: they print
  * warnings (e.g. about libxdp's dispatcher fallback) that are noise unless

@@ -60,7 +60,7 @@ void vx_usage(const char *cmd, bool to_stderr)
 	FILE *f = to_stderr ? stderr : stdout;
 
 	for (size_t i = 0; i < VX_NCMDS; i++) {
-		if (strcmp(vx_cmds[i].name, cmd))
+		if (strcmp(vx_cmds[i].name, cmd) != 0)
 			continue;
 		fprintf(f, "Usage: vpnxdp ");
 		for (const char *p = vx_cmds[i].usage; *p; p++) {
