@@ -112,8 +112,12 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	if (c) {
 		c->packets++;
 		c->bytes += (__u64)(data_end - data);
-		if (action == VX_ACT_DROP)
+		if (v.conf < VX_NCONF)
+			c->conf[v.conf]++;
+		if (action == VX_ACT_DROP) {
 			c->dropped++;
+			c->drop_rule++;
+		}
 	}
 	return action == VX_ACT_DROP ? XDP_DROP : XDP_PASS;
 }

@@ -108,11 +108,23 @@ struct vx_config {
 	__u32 generation; /* bumped by every policy apply that changed something */
 };
 
+/* How sure the classifier is of a class (counted per class). */
+enum vx_confidence {
+	VX_CONF_PORT = 0,     /* signature matched, nothing in the payload to judge */
+	VX_CONF_VERIFIED = 1, /* signature matched and the payload confirms it */
+	VX_CONF_PAYLOAD = 2,  /* no signature: the payload alone identified it */
+	VX_NCONF,
+};
+
 /* vx_counters: BPF_MAP_TYPE_PERCPU_ARRAY indexed by class. */
 struct vx_counters {
-	__u64 packets; /* packets seen of this class (action count or drop) */
-	__u64 bytes;   /* their frame bytes */
-	__u64 dropped; /* packets of them dropped by policy */
+	__u64 packets;   /* packets seen of this class (action count or drop) */
+	__u64 bytes;     /* their frame bytes */
+	__u64 dropped;   /* of them dropped, for any reason below */
+	__u64 drop_rule; /* dropped by a drop rule */
+	__u64 drop_rate; /* dropped by a per-source rate limit */
+	__u64 drop_deny; /* dropped as not in an allow-list */
+	__u64 conf[VX_NCONF]; /* packets by enum vx_confidence */
 };
 
 /* vx_meta: BPF_MAP_TYPE_ARRAY, one entry, written and read only by the

@@ -13,13 +13,6 @@
 #include "vpnxdp_common.h"
 #include "vpnxdp_parse.h"
 
-/* How sure the classifier is of a class. */
-enum vx_confidence {
-	VX_CONF_PORT = 0,     /* signature matched, nothing in the payload to judge */
-	VX_CONF_VERIFIED = 1, /* signature matched and the payload confirms it */
-	VX_NCONF,
-};
-
 struct vx_verdict {
 	__u8 cls;  /* enum vx_class */
 	__u8 conf; /* enum vx_confidence */

@@ -31,6 +31,11 @@ int vx_counters_read(int fd, struct vx_counters *out)
 			out[c].packets += percpu[i].packets;
 			out[c].bytes += percpu[i].bytes;
 			out[c].dropped += percpu[i].dropped;
+			out[c].drop_rule += percpu[i].drop_rule;
+			out[c].drop_rate += percpu[i].drop_rate;
+			out[c].drop_deny += percpu[i].drop_deny;
+			for (int k = 0; k < VX_NCONF; k++)
+				out[c].conf[k] += percpu[i].conf[k];
 		}
 	}
 	free(percpu);
