@@ -18,7 +18,7 @@ VERSION := 0.1
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Iheaders -I$(BUILD) -Iuser -DVX_VERSION='"$(VERSION)"'
-LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lncursesw
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=undefined
@@ -46,6 +46,9 @@ TEST_CSRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_CSRCS))
 ASAN_TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_CSRCS))
 TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
+
+# The skeleton is an intermediate of the objects; keep it (tests use it).
+.SECONDARY: $(SKEL)
 
 .PHONY: all deps check bench demo install clean asan tests fuzz lint
 

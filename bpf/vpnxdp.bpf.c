@@ -71,6 +71,7 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 }
 
 #include "vpnxdp_classify.h"
+#include "vpnxdp_rates_bpf.h"
 
 /* Under the libxdp dispatcher, XDP_PASS hands the frame to the next program. */
 struct {
@@ -89,6 +90,10 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	struct vx_config *cfg;
 	__u32 zero = 0, slot, idx;
 	__u8 *act, action = VX_ACT_COUNT;
+
+	/* Before this packet is counted: close this CPU's rate interval if
+	 * it has ended (vpnxdp_rates_bpf.h). */
+	vx_rates_tick();
 
 	cfg = bpf_map_lookup_elem(&vx_config, &zero);
 	if (!cfg)
@@ -119,7 +124,12 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 			c->drop_rule++;
 		}
 	}
-	return action == VX_ACT_DROP ? XDP_DROP : XDP_PASS;
+	if (action == VX_ACT_DROP) {
+		vx_event_emit(ctx, &p, VX_EV_DROP, v.cls, v.conf, VX_DR_RULE,
+			      (__u32)(data_end - data));
+		return XDP_DROP;
+	}
+	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -137,6 +137,8 @@ struct vx_meta {
 	__u32 ifindex;
 	__u64 attached_at;  /* CLOCK_REALTIME seconds */
 	char policy[VX_LABEL_LEN]; /* what the policy in force came from */
+	__u32 interval_ms;  /* rate record interval (vpnxdp_ring.h) */
+	__u32 ring_size;    /* bytes of each ring buffer */
 };
 
 #endif /* VPNXDP_COMMON_H */

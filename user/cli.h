@@ -18,6 +18,8 @@ int cmd_detach(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 /* Print the usage of a command to stdout (for --help) or stderr. */
 void vx_usage(const char *cmd, bool to_stderr);
@@ -32,5 +34,8 @@ unsigned int vx_iface_index(const char *ifname);
 
 /* A syntactically valid interface name (it may no longer exist). */
 bool vx_iface_name_ok(const char *ifname);
+
+/* A whole decimal number, nothing else; returns 0, or -1 when it is not. */
+int vx_parse_u64(const char *s, unsigned long long *out);
 
 #endif

@@ -22,6 +22,7 @@
 #include <xdp/libxdp.h>
 
 #include "vpnxdp.skel.h"
+#include "vpnxdp_ring.h"
 #include "cli.h"
 #include "log.h"
 #include "pins.h"
@@ -53,6 +54,9 @@ static void vx_skel_maps(struct vpnxdp_bpf *s, struct bpf_map **m)
 	m[VX_MAP_CONFIG] = s->maps.vx_config;
 	m[VX_MAP_COUNTERS] = s->maps.vx_counters;
 	m[VX_MAP_META] = s->maps.vx_meta;
+	m[VX_MAP_RATES] = s->maps.vx_rates;
+	m[VX_MAP_EVENTS] = s->maps.vx_events;
+	m[VX_MAP_RSTATE] = s->maps.vx_rstate;
 }
 
 /* Refuse to replace a program vpnxdp did not put there. */
@@ -81,7 +85,24 @@ struct vx_attach_opts {
 	const char *policy_file;
 	enum xdp_attach_mode mode;
 	bool auto_mode;
+	__u32 interval_ms; /* rate record interval */
+	__u32 ring_size;   /* bytes, each ring */
 };
+
+/* Load-time settings of one open of the object: the rate interval is a
+ * constant of the program, the ring sizes are the maps'. */
+static int vx_skel_setup(struct vpnxdp_bpf *s, const struct vx_attach_opts *o)
+{
+	int err;
+
+	s->rodata->vx_interval_ns = (__u64)o->interval_ms * 1000000ull;
+	err = bpf_map__set_max_entries(s->maps.vx_rates, o->ring_size);
+	if (!err)
+		err = bpf_map__set_max_entries(s->maps.vx_events, o->ring_size);
+	if (err)
+		vx_err("cannot size the ring buffers: %s", strerror(-err));
+	return err;
+}
 
 /*
  * Two opens of the embedded object: the first creates only the maps (its
@@ -112,6 +133,9 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 		vx_err("cannot open the embedded BPF object: %s", strerror(-err));
 		goto out;
 	}
+	err = vx_skel_setup(maps_skel, o);
+	if (err)
+		goto out;
 	bpf_program__set_autoload(maps_skel->progs.vpnxdp_xdp, false);
 	err = vpnxdp_bpf__load(maps_skel);
 	if (err) {
@@ -137,6 +161,9 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 		vx_err("cannot open the embedded BPF object: %s", strerror(-err));
 		goto out;
 	}
+	err = vx_skel_setup(prog_skel, o);
+	if (err)
+		goto out;
 	vx_skel_maps(prog_skel, pm);
 	for (int i = 0; i < VX_NMAPS; i++) {
 		err = bpf_map__reuse_fd(pm[i], fds[i]);
@@ -210,6 +237,8 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 	meta.multiprog = mp && !libxdp_get_error(mp) && !xdp_multiprog__is_legacy(mp);
 	meta.ifindex = ifindex;
 	meta.attached_at = (__u64)time(NULL);
+	meta.interval_ms = o->interval_ms;
+	meta.ring_size = o->ring_size;
 	snprintf(meta.policy, sizeof(meta.policy), "%s",
 		 o->policy_file ? o->policy_file : "defaults");
 	if (mp && !libxdp_get_error(mp))
@@ -243,17 +272,24 @@ int cmd_attach(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "ring-size", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct vx_attach_opts o = { .mode = XDP_MODE_NATIVE };
+	struct vx_attach_opts o = {
+		.mode = XDP_MODE_NATIVE,
+		.interval_ms = VX_INTERVAL_DEFAULT_MS,
+		.ring_size = VX_RING_DEFAULT,
+	};
+	unsigned long long n;
 	struct vx_compiled *comp = NULL;
 	struct vx_policy pol;
 	struct vx_pins pins;
 	unsigned int ifindex, id;
 	int c, ret = VX_EXIT_INPUT;
 
-	while ((c = getopt_long(argc, argv, "m:p:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:p:i:r:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (!strcmp(optarg, "native")) {
@@ -271,6 +307,25 @@ int cmd_attach(int argc, char **argv)
 			break;
 		case 'p':
 			o.policy_file = optarg;
+			break;
+		case 'i':
+			if (vx_parse_u64(optarg, &n) || n < VX_INTERVAL_MIN_MS ||
+			    n > VX_INTERVAL_MAX_MS) {
+				vx_err("attach: --interval takes milliseconds, %u to %u, not '%s'",
+				       VX_INTERVAL_MIN_MS, VX_INTERVAL_MAX_MS, optarg);
+				return VX_EXIT_INPUT;
+			}
+			o.interval_ms = (__u32)n;
+			break;
+		case 'r':
+			/* The kernel wants a power of two, page multiple. */
+			if (vx_parse_u64(optarg, &n) || n < VX_RING_MIN ||
+			    n > VX_RING_MAX || (n & (n - 1))) {
+				vx_err("attach: --ring-size takes bytes, a power of two from %u to %u, not '%s'",
+				       VX_RING_MIN, VX_RING_MAX, optarg);
+				return VX_EXIT_INPUT;
+			}
+			o.ring_size = (__u32)n;
 			break;
 		case 'h':
 			vx_usage("attach", false);

@@ -26,6 +26,9 @@ const char *const vx_map_names[VX_NMAPS] = {
 	[VX_MAP_CONFIG] = "vx_config",
 	[VX_MAP_COUNTERS] = "vx_counters",
 	[VX_MAP_META] = "vx_meta",
+	[VX_MAP_RATES] = "vx_rates",
+	[VX_MAP_EVENTS] = "vx_events",
+	[VX_MAP_RSTATE] = "vx_rstate",
 };
 
 int vx_bpffs_ensure(void)

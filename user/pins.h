@@ -23,6 +23,9 @@ enum vx_map_id {
 	VX_MAP_CONFIG,
 	VX_MAP_COUNTERS,
 	VX_MAP_META,
+	VX_MAP_RATES,   /* ring: rate records (vpnxdp_ring.h) */
+	VX_MAP_EVENTS,  /* ring: events */
+	VX_MAP_RSTATE,  /* per-CPU rate/event state */
 	VX_NMAPS,
 };
 

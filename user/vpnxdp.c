@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -22,9 +23,12 @@
 
 static const struct vx_cmd vx_cmds[] = {
 	{ "attach", cmd_attach,
-	  "attach IFACE [--mode native|skb|auto] [--policy FILE]\n"
+	  "attach IFACE [--mode native|skb|auto] [--policy FILE] [--interval MS]\n"
+	  "       [--ring-size BYTES]\n"
 	  "    Load and attach the classifier to IFACE (native XDP by default;\n"
-	  "    auto falls back to skb mode) and pin it under /sys/fs/bpf/vpnxdp/IFACE." },
+	  "    auto falls back to skb mode) and pin it under /sys/fs/bpf/vpnxdp/IFACE.\n"
+	  "    --interval: rate record interval (default 1000, at least 100);\n"
+	  "    --ring-size: bytes of each ring buffer (power of two, default 262144)." },
 	{ "detach", cmd_detach,
 	  "detach IFACE\n"
 	  "    Detach the classifier from IFACE and remove every pin." },
@@ -40,6 +44,15 @@ static const struct vx_cmd vx_cmds[] = {
 	  "policy apply IFACE FILE\n"
 	  "    Validate a policy file; replace the policy in force on IFACE with it\n"
 	  "    (atomically; FILE '-' is standard input). See vpnxdp-policy(5)." },
+	{ "top", cmd_top,
+	  "top [IFACE...] [--json] [--count N]\n"
+	  "    Live per-class rates from the ring buffer (all attached interfaces\n"
+	  "    by default): full screen on a terminal (keys: q quit, s sort,\n"
+	  "    p pause, arrows move, h help), else (or with --json) one JSON\n"
+	  "    object per interval and interface; --count N stops after N intervals." },
+	{ "events", cmd_events,
+	  "events [IFACE] [--json] [--count N]\n"
+	  "    Stream drop and new-flow events (rate-capped per CPU), one per line." },
 };
 
 #define VX_NCMDS (sizeof(vx_cmds) / sizeof(vx_cmds[0]))
@@ -104,6 +117,17 @@ bool vx_iface_name_ok(const char *ifname)
 		}
 	}
 	return true;
+}
+
+int vx_parse_u64(const char *s, unsigned long long *out)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || *end ? -1 : 0;
 }
 
 unsigned int vx_iface_index(const char *ifname)

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The XDP program's side of the rate records and events (layouts in
+ * vpnxdp_ring.h).  BPF only: included by bpf/vpnxdp.bpf.c after its
+ * vx_counters map, which the records are computed from.
+ *
+ * Per packet the cost is one per-CPU array lookup, one clock read and a
+ * compare: the counters the program keeps anyway are the source of the
+ * deltas, so nothing is counted twice.  Once per interval per CPU (on the
+ * first packet after the interval's end) a record is built from the
+ * difference between the counters and the snapshot taken when the interval
+ * opened, and the snapshot moves on.  That is what makes the records add up
+ * exactly to the counters.
+ *
+ * Nothing here ever waits: a full ring loses the record (or event) and
+ * counts it, and submissions do not wake the reader (it polls on its own
+ * clock), so the data path never pays for a wakeup.
+ */
+#ifndef VPNXDP_RATES_BPF_H
+#define VPNXDP_RATES_BPF_H
+
+#include "vpnxdp_ring.h"
+
+/* Load-time constants, set by attach before the program is loaded; the
+ * verifier sees them as constants.  vx_rates_on = 0 removes the rate
+ * records from the program entirely (benchmarks compare the two). */
+const volatile __u64 vx_interval_ns = VX_INTERVAL_DEFAULT_MS * 1000000ull;
+const volatile __u64 vx_ev_cost_ns = 1000000000ull / VX_EV_RATE_DEFAULT;
+const volatile __u8 vx_rates_on = 1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VX_RING_DEFAULT);
+} vx_rates SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VX_RING_DEFAULT);
+} vx_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vx_rate_state);
+} vx_rstate SEC(".maps");
+
+/*
+ * Close the open interval: write its record (or count it lost), move the
+ * snapshot to the counters as they are now, open the interval that holds
+ * @now.  A subprogram, not inlined: it runs once per interval, and keeping
+ * it out of line keeps the per-packet path short.
+ */
+static __noinline int vx_rates_flush(struct vx_rate_state *st, __u64 now)
+{
+	struct vx_rate_rec *r = NULL;
+	struct vx_counters *k;
+	__u64 ivl = vx_interval_ns;
+
+	if (ivl == 0)
+		return 0;
+	/* The very first packet on this CPU only opens an interval: the
+	 * snapshot is already the counters' state (zero). */
+	if (st->start_ns) {
+		r = bpf_ringbuf_reserve(&vx_rates, sizeof(*r), 0);
+		st->seq++;
+		if (!r)
+			st->lost++;
+	}
+	for (__u32 c = 0; c < VX_MAX_CLASS; c++) {
+		__u32 key = c;
+		__u64 pk = 0, by = 0, dr = 0;
+
+		k = c < VX_NCLASS ? bpf_map_lookup_elem(&vx_counters, &key) : NULL;
+		if (k) {
+			pk = k->packets;
+			by = k->bytes;
+			dr = k->dropped;
+		}
+		if (r) {
+			r->cls[c].packets = pk - st->snap[c].packets;
+			r->cls[c].bytes = by - st->snap[c].bytes;
+			r->cls[c].drops = dr - st->snap[c].drops;
+		}
+		st->snap[c].packets = pk;
+		st->snap[c].bytes = by;
+		st->snap[c].drops = dr;
+	}
+	if (r) {
+		r->start_ns = st->start_ns;
+		r->interval_ns = ivl;
+		r->cpu = bpf_get_smp_processor_id();
+		r->nclass = VX_NCLASS;
+		r->seq = st->seq;
+		r->lost = st->lost;
+		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	}
+	/* Align to the interval grid so that all CPUs' records of the same
+	 * interval carry the same start. */
+	st->start_ns = now - now % ivl;
+	return 0;
+}
+
+/* Per packet, before it is counted: has this CPU's interval ended? */
+static __always_inline void vx_rates_tick(void)
+{
+	struct vx_rate_state *st;
+	__u32 zero = 0;
+	__u64 now;
+
+	if (!vx_rates_on)
+		return;
+	st = bpf_map_lookup_elem(&vx_rstate, &zero);
+	if (!st)
+		return;
+	now = bpf_ktime_get_ns();
+	if (now - st->start_ns >= vx_interval_ns)
+		vx_rates_flush(st, now);
+}
+
+/* Token bucket: the credit is refill time in ns, one event costs
+ * vx_ev_cost_ns, the bucket holds VX_EV_BURST events' worth. */
+static __always_inline int vx_ev_allow(struct vx_rate_state *st, __u64 now)
+{
+	__u64 cap = vx_ev_cost_ns * VX_EV_BURST;
+	__u64 credit = st->ev_credit + (now - st->ev_last_ns);
+
+	if (credit > cap || now < st->ev_last_ns)
+		credit = cap;
+	st->ev_last_ns = now;
+	if (credit < vx_ev_cost_ns) {
+		st->ev_credit = credit;
+		st->ev_capped++;
+		return 0;
+	}
+	st->ev_credit = credit - vx_ev_cost_ns;
+	return 1;
+}
+
+/* Emit one event about @p, if the cap and the ring allow.  Out of line:
+ * only drops and new flows get here. */
+static __noinline int vx_event_emit(struct xdp_md *ctx, const struct vx_pkt *p,
+				    __u32 type, __u32 cls, __u32 conf,
+				    __u32 reason, __u32 len)
+{
+	struct vx_rate_state *st;
+	struct vx_event *e;
+	__u32 zero = 0;
+	__u64 now;
+
+	if (!ctx || !p)
+		return 0;
+	st = bpf_map_lookup_elem(&vx_rstate, &zero);
+	if (!st)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (!vx_ev_allow(st, now))
+		return 0;
+	e = bpf_ringbuf_reserve(&vx_events, sizeof(*e), 0);
+	if (!e) {
+		st->ev_lost++;
+		return 0;
+	}
+	e->ts_ns = now;
+	e->ifindex = ctx->ingress_ifindex;
+	e->cpu = bpf_get_smp_processor_id();
+	e->type = type;
+	e->cls = cls;
+	e->reason = reason;
+	e->conf = conf;
+	e->ipver = p->ipver;
+	e->l4proto = p->l4proto;
+	e->len = len > 0xffff ? 0xffff : len;
+	e->sport = p->sport;
+	e->dport = p->dport;
+	e->pad = 0;
+	__builtin_memcpy(e->saddr, p->saddr, sizeof(e->saddr));
+	__builtin_memcpy(e->daddr, p->daddr, sizeof(e->daddr));
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	st->events++;
+	return 0;
+}
+
+#endif /* VPNXDP_RATES_BPF_H */

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpnxdp events [IFACE] [--json] [--count N]
+ *
+ * The events ring of one attachment (all of them by default): drops and
+ * newly seen VPN flows, one per line.  Events are rate-capped per CPU in the
+ * data path; when the cap or a full ring suppressed some, a line says how
+ * many, so a quiet stream never hides a flood.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "vpnxdp_names.h"
+#include "vpnxdp_ring.h"
+#include "cli.h"
+#include "live.h"
+#include "log.h"
+
+static volatile sig_atomic_t vx_ev_stop;
+
+struct vx_ev_opts {
+	bool json;
+	long count, seen;
+	bool failed;
+};
+
+static void vx_ev_sig(int sig)
+{
+	(void)sig;
+	vx_ev_stop = 1;
+}
+
+static const char *const vx_reason_names[VX_NDR] = {
+	[VX_DR_NONE] = "none",
+	[VX_DR_RULE] = "rule",
+	[VX_DR_RATE] = "rate",
+	[VX_DR_DENY] = "deny",
+};
+
+static const char *vx_ev_type(unsigned int t)
+{
+	return t == VX_EV_DROP ? "drop" : t == VX_EV_NEW_FLOW ? "new_flow" : "unknown";
+}
+
+static const char *vx_l4_name(unsigned int p)
+{
+	switch (p) {
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_ESP: return "esp";
+	case IPPROTO_AH: return "ah";
+	case IPPROTO_GRE: return "gre";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	default: return NULL;
+	}
+}
+
+static void vx_addr(char *buf, size_t len, unsigned int ver, const __u32 *a)
+{
+	if (ver == 4)
+		inet_ntop(AF_INET, a, buf, (socklen_t)len);
+	else if (ver == 6)
+		inet_ntop(AF_INET6, a, buf, (socklen_t)len);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* ISO 8601 UTC with milliseconds. */
+static void vx_iso(char *buf, size_t len, double t)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&s, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%03dZ", (int)((t - (double)s) * 1000) % 1000);
+}
+
+static int vx_ev_print(const char *ifname, const struct vx_event *e,
+		       const struct vx_ev_opts *o)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], ts[64], pbuf[8];
+	double t = vx_mono_to_real(e->ts_ns);
+	const char *proto = vx_l4_name(e->l4proto);
+	const char *reason = e->reason < VX_NDR ? vx_reason_names[e->reason] : "unknown";
+	bool ports = e->l4proto == IPPROTO_UDP || e->l4proto == IPPROTO_TCP;
+
+	if (!proto) {
+		snprintf(pbuf, sizeof(pbuf), "%u", e->l4proto);
+		proto = pbuf;
+	}
+	vx_addr(src, sizeof(src), e->ipver, e->saddr);
+	vx_addr(dst, sizeof(dst), e->ipver, e->daddr);
+	if (o->json) {
+		json_t *j = json_object();
+		int err;
+
+		json_object_set_new(j, "ts", json_real(t));
+		json_object_set_new(j, "interface", json_string(ifname));
+		json_object_set_new(j, "cpu", json_integer(e->cpu));
+		json_object_set_new(j, "type", json_string(vx_ev_type(e->type)));
+		json_object_set_new(j, "class", json_string(vx_class_name(e->cls)));
+		if (e->type == VX_EV_DROP)
+			json_object_set_new(j, "reason", json_string(reason));
+		json_object_set_new(j, "proto", json_string(proto));
+		json_object_set_new(j, "src", json_string(src));
+		json_object_set_new(j, "dst", json_string(dst));
+		if (ports) {
+			json_object_set_new(j, "sport", json_integer(e->sport));
+			json_object_set_new(j, "dport", json_integer(e->dport));
+		}
+		json_object_set_new(j, "len", json_integer(e->len));
+		err = json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(j);
+		if (err || putchar('\n') == EOF)
+			return -1;
+		return 0;
+	}
+	vx_iso(ts, sizeof(ts), t);
+	if (ports && e->ipver == 6)
+		printf("%s %s cpu%u %s %s%s%s %s [%s]:%u -> [%s]:%u len %u\n", ts,
+		       ifname, e->cpu, vx_ev_type(e->type), vx_class_name(e->cls),
+		       e->type == VX_EV_DROP ? " " : "",
+		       e->type == VX_EV_DROP ? reason : "", proto, src, e->sport,
+		       dst, e->dport, e->len);
+	else if (ports)
+		printf("%s %s cpu%u %s %s%s%s %s %s:%u -> %s:%u len %u\n", ts,
+		       ifname, e->cpu, vx_ev_type(e->type), vx_class_name(e->cls),
+		       e->type == VX_EV_DROP ? " " : "",
+		       e->type == VX_EV_DROP ? reason : "", proto, src, e->sport,
+		       dst, e->dport, e->len);
+	else
+		printf("%s %s cpu%u %s %s%s%s %s %s -> %s len %u\n", ts, ifname,
+		       e->cpu, vx_ev_type(e->type), vx_class_name(e->cls),
+		       e->type == VX_EV_DROP ? " " : "",
+		       e->type == VX_EV_DROP ? reason : "", proto, src, dst, e->len);
+	return 0;
+}
+
+static int vx_ev_cb(void *ctx, void *data, size_t len)
+{
+	struct vx_live_if *i = ctx;
+	struct vx_ev_opts *o = i->owner->user;
+
+	if (len < sizeof(struct vx_event))
+		return 0;
+	if (o->count && o->seen >= o->count)
+		return 1; /* stop consuming: --count reached */
+	if (vx_ev_print(i->pins.ifname, data, o) != 0) {
+		o->failed = true;
+		return -EPIPE;
+	}
+	o->seen++;
+	return 0;
+}
+
+/* Say when the cap or the ring suppressed events since the last look. */
+static int vx_ev_suppressed(struct vx_live_if *i, int ncpu,
+			    const struct vx_ev_opts *o)
+{
+	__u64 capped = i->state.ev_capped, lost = i->state.ev_lost;
+
+	if (vx_live_state(i, ncpu) != 0)
+		return 0;
+	capped = i->state.ev_capped - capped;
+	lost = i->state.ev_lost - lost;
+	if (!capped && !lost)
+		return 0;
+	if (o->json) {
+		json_t *j = json_object();
+		int err;
+
+		json_object_set_new(j, "ts", json_real(vx_mono_to_real(vx_mono_ns())));
+		json_object_set_new(j, "interface", json_string(i->pins.ifname));
+		json_object_set_new(j, "type", json_string("suppressed"));
+		json_object_set_new(j, "capped", json_integer((json_int_t)capped));
+		json_object_set_new(j, "lost", json_integer((json_int_t)lost));
+		err = json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(j);
+		return err || putchar('\n') == EOF ? -1 : 0;
+	}
+	printf("%s: %llu events over the rate cap and %llu the ring could not take were not shown\n",
+	       i->pins.ifname, (unsigned long long)capped, (unsigned long long)lost);
+	return 0;
+}
+
+int cmd_events(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static char all[VX_LIVE_MAX][16];
+	struct sigaction sa = { .sa_handler = vx_ev_sig };
+	struct vx_ev_opts o = { 0 };
+	char *names[VX_LIVE_MAX];
+	struct vx_live l;
+	unsigned long long n;
+	int c, nif, ret = VX_EXIT_OK;
+	__u64 next_check;
+
+	while ((c = getopt_long(argc, argv, "jc:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o.json = true;
+			break;
+		case 'c':
+			if (vx_parse_u64(optarg, &n) || n == 0 || n > 1000000000ull) {
+				vx_err("events: --count takes a positive number, not '%s'", optarg);
+				return VX_EXIT_INPUT;
+			}
+			o.count = (long)n;
+			break;
+		case 'h':
+			vx_usage("events", false);
+			return VX_EXIT_OK;
+		default:
+			vx_usage("events", true);
+			return VX_EXIT_INPUT;
+		}
+	}
+	if (argc - optind > 1) {
+		vx_usage("events", true);
+		return VX_EXIT_INPUT;
+	}
+	if (argc - optind == 1 && !vx_iface_name_ok(argv[optind]))
+		return VX_EXIT_INPUT;
+	if (!vx_need_root() || vx_bpffs_ensure())
+		return VX_EXIT_SYSTEM;
+	if (argc - optind == 1) {
+		names[0] = argv[optind];
+		nif = 1;
+	} else {
+		nif = vx_attached_list(all, VX_LIVE_MAX);
+		if (nif == 0) {
+			vx_err("events: no interface is attached (see 'vpnxdp attach')");
+			return VX_EXIT_INPUT;
+		}
+		for (int k = 0; k < nif; k++)
+			names[k] = all[k];
+	}
+	c = vx_live_open(&l, names, nif, VX_MAP_EVENTS, vx_ev_cb);
+	if (c)
+		return c == -ENOENT ? VX_EXIT_INPUT : VX_EXIT_SYSTEM;
+	l.user = &o;
+	for (int k = 0; k < l.n; k++)
+		vx_live_state(&l.ifs[k], l.ncpu);
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	next_check = vx_mono_ns() + 1000000000ull;
+	while (!vx_ev_stop) {
+		if (vx_live_consume(&l) < 0 && !o.failed && !(o.count && o.seen >= o.count)) {
+			vx_err("reading the event ring buffers failed: %s", strerror(errno));
+			ret = VX_EXIT_SYSTEM;
+			break;
+		}
+		if (o.failed || fflush(stdout) != 0)
+			break; /* the reader went away */
+		if (o.count && o.seen >= o.count)
+			break;
+		if (vx_mono_ns() >= next_check) {
+			for (int k = 0; k < l.n; k++)
+				if (vx_ev_suppressed(&l.ifs[k], l.ncpu, &o) != 0)
+					o.failed = true;
+			next_check += 1000000000ull;
+		}
+		/* The data path does not wake readers: poll on our clock. */
+		poll(NULL, 0, 50);
+	}
+	vx_live_close(&l);
+	return ret;
+}
