@@ -45,8 +45,9 @@ struct vx_rate_cls {
 /*
  * A rate record: what one CPU counted during [start_ns, start_ns +
  * interval_ns).  Intervals are aligned to multiples of interval_ns of the
- * monotonic clock (bpf_ktime_get_ns, CLOCK_MONOTONIC in userspace), so the
- * records of all CPUs for the same interval carry the same start_ns.
+ * coarse monotonic clock (bpf_ktime_get_coarse_ns, CLOCK_MONOTONIC_COARSE in
+ * userspace: CLOCK_MONOTONIC at tick resolution), so the records of all CPUs
+ * for the same interval carry the same start_ns.
  *
  * A record is written when the first packet after the interval's end
  * arrives on that CPU: a CPU whose traffic stops keeps its last interval
