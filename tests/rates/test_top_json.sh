@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# vpnxdp top --json against known traffic, end to end: a namespace pair, a
+# WireGuard + ESP stream at a known rate from trafgen (ESP dropped by
+# policy), top reading the rate ring the whole time.
+#
+#   top_json_lines       one well-formed object per interval
+#   records_sum_exact    what top reported adds up exactly to the counters
+#   rate_within_2pct     top's rates over the run match what was sent
+#   drops_match          drops/s times the interval adds up to the drops
+#   top_sigterm_exit0    SIGTERM ends top cleanly
+#
+# The last interval of each CPU stays open until that CPU sees its next
+# packet (a CPU with no traffic writes nothing), so after the run one
+# trigger datagram is sent from each CPU (taskset: veth runs the receiving
+# XDP program on the sender's CPU) and those triggers are left out of the
+# comparison.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+. scripts/topo.sh
+need_root || exit 0
+command -v trafgen >/dev/null || { t_skip "$(t_suite)" "trafgen not installed"; exit 0; }
+
+VPNXDP=${VPNXDP:-$PWD/build/vpnxdp}
+TMP=$(mktemp -d)
+TOP_PID=
+cleanup() {
+	[ -n "$TOP_PID" ] && kill "$TOP_PID" 2>/dev/null && wait "$TOP_PID" 2>/dev/null
+	topo_in_b "$VPNXDP" detach "$TOPO_IF_B" >/dev/null 2>&1
+	topo_down
+	[ -n "$KEEP" ] && cp -r "$TMP" /tmp/vx3keep; rm -rf "$TMP"
+}
+trap cleanup EXIT
+KEEP=${KEEP:-}
+topo_up "vxr$$" || { t_fail topo_up "cannot create the test topology"; exit 1; }
+
+IVL=200
+N=1000   # per class
+RATE=1000 # pps, both classes together
+printf 'esp drop\n' >"$TMP/policy"
+if ! out=$(topo_in_b "$VPNXDP" attach "$TOPO_IF_B" --interval $IVL --policy "$TMP/policy" 2>&1); then
+	t_fail attach "$out"
+	exit 1
+fi
+
+cat >"$TMP/mix.cfg" <<CFG
+{ eth(da=$TOPO_MAC_B, sa=$TOPO_MAC_A), ipv4(sa=$TOPO_IP4_A, da=$TOPO_IP4_B), udp(sp=40000, dp=51820), 0x04, 0x00, 0x00, 0x00, fill(0x11, 44) }
+{ eth(da=$TOPO_MAC_B, sa=$TOPO_MAC_A), ipv4(sa=$TOPO_IP4_A, da=$TOPO_IP4_B, prot=50), 0x00, 0x00, 0x10, 0x01, 0x00, 0x00, 0x00, 0x01, fill(0x22, 48) }
+CFG
+
+# nsenter execs top: $! is top itself.
+nsenter --net="/var/run/netns/$TOPO_NS_B" -- "$VPNXDP" top --json "$TOPO_IF_B" \
+	>"$TMP/top.out" 2>"$TMP/top.err" &
+TOP_PID=$!
+sleep 0.5
+start=$(date +%s.%N)
+timeout 30 nsenter --net="/var/run/netns/$TOPO_NS_A" trafgen -o "$TOPO_IF_A" \
+	-c "$TMP/mix.cfg" -n $((2 * N)) -t $((1000000 / RATE))us -P 1 -Q >/dev/null 2>&1
+end=$(date +%s.%N)
+sleep 0.$((IVL * 3 / 100))
+NCPU=$(nproc)
+for ((k = 0; k < NCPU; k++)); do
+	topo_in_a taskset -c $k /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"trigger", (sys.argv[1], 9))' "$TOPO_IP4_B"
+done
+sleep 1
+kill -TERM "$TOP_PID"
+wait "$TOP_PID"
+rc=$?
+TOP_PID=
+t_eq top_sigterm_exit0 "$rc" 0
+topo_in_b "$VPNXDP" stats --json "$TOPO_IF_B" >"$TMP/stats.json"
+
+/usr/bin/python3 - "$TMP/top.out" "$TMP/stats.json" "$N" "$NCPU" "$IVL" "$start" "$end" <<'PY'
+import json, sys
+top, stats, n, ncpu, ivl = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+dur = float(sys.argv[7]) - float(sys.argv[6])
+res = []
+def check(name, ok, why):
+    print(f"PASS {name}" if ok else f"FAIL {name}: {why}")
+
+lines, bad = [], []
+for l in open(top):
+    try:
+        j = json.loads(l)
+        assert set(j) >= {"ts", "interface", "interval_ms", "lost", "protocols"}
+        assert j["interval_ms"] == ivl and j["lost"] == 0
+        for c, v in j["protocols"].items():
+            assert set(v) >= {"pps", "bps", "drops_ps", "packets"}
+        lines.append(j)
+    except Exception as e:
+        bad.append(repr(l[:80]))
+check("top_json_lines", lines and not bad and len(lines) >= dur * 1000 / ivl,
+      f"{len(lines)} lines, bad: {bad[:3]}")
+if not lines:
+    sys.exit(0)
+cnt = json.load(open(stats))["protocols"]
+sec = ivl / 1000
+tot = {c: sum(j["protocols"][c]["packets"] for j in lines) for c in cnt}
+drops = {c: sum(j["protocols"][c].get("drops", 0) for j in lines) for c in cnt}
+# The triggers: one "other" datagram per CPU, still in the open interval.
+want = {c: cnt[c]["packets"] - (ncpu if c == "other" else 0) for c in cnt}
+diff = {c: (tot[c], want[c]) for c in cnt if tot[c] != want[c]}
+diff.update({c + "_drops": (drops[c], cnt[c]["dropped"]) for c in cnt if drops[c] != cnt[c]["dropped"]})
+check("records_sum_exact", not diff and cnt["wireguard"]["packets"] == n, f"top vs counters: {diff}")
+# Rates: pps x interval over the run, against what was sent; and the mean
+# rate over the intervals the traffic filled against the sender's own rate.
+ok, why = True, []
+for c in ("wireguard", "esp"):
+    s = sum(j["protocols"][c]["pps"] * sec for j in lines)
+    if abs(s - n) > 0.02 * n:
+        ok = False; why.append(f"{c}: pps x interval sums to {s:.0f}, sent {n}")
+    busy = [j["protocols"][c]["pps"] for j in lines if j["protocols"][c]["packets"]]
+    inner = busy[1:-1]
+    sent_rate = n / dur
+    if len(inner) < 3:
+        ok = False; why.append(f"{c}: only {len(busy)} intervals with traffic")
+    else:
+        mean = sum(inner) / len(inner)
+        # the sender's wall time includes its start-up: its rate is a floor
+        if mean < sent_rate * 0.98 or mean > sent_rate * 1.15:
+            ok = False; why.append(f"{c}: mean {mean:.1f} pps, sender {sent_rate:.1f} pps")
+check("rate_within_2pct", ok, "; ".join(why))
+dsum = sum(j["protocols"]["esp"]["drops_ps"] * sec for j in lines)
+wd = sum(j["protocols"]["wireguard"]["drops_ps"] for j in lines)
+perline = all(abs(j["protocols"]["esp"]["drops_ps"] - j["protocols"]["esp"]["pps"]) < 1e-6 for j in lines)
+check("drops_match", abs(dsum - cnt["esp"]["dropped"]) < 0.5 and cnt["esp"]["dropped"] == n
+      and wd == 0 and perline, f"esp drops_ps x interval {dsum:.1f}, dropped {cnt['esp']['dropped']}, wireguard drops/s {wd}")
+PY
+if [ -s "$TMP/top.err" ]; then
+	t_fail top_stderr_clean "$(head -3 "$TMP/top.err")"
+else
+	t_pass top_stderr_clean
+fi
