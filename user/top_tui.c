@@ -181,7 +181,7 @@ static void vx_tui_draw(struct vx_tui *u)
 	mvaddnstr(y++, 0, line, COLS);
 	y++;
 	attron(A_REVERSE);
-	snprintf(line, sizeof(line), "%-12s %9s %10s %9s %6s %12s  %-s",
+	snprintf(line, sizeof(line), " %-11s %9s %10s %9s %6s %12s  %-s",
 		 "CLASS", "PPS", "BIT/S", "DROPS/S", "SHARE", "TOTAL",
 		 "LAST 60 INTERVALS (pps)");
 	mvhline(y, 0, ' ', COLS);
@@ -206,7 +206,10 @@ static void vx_tui_draw(struct vx_tui *u)
 		vx_si(b, sizeof(b), r->bps);
 		vx_si(c, sizeof(c), r->dps);
 		snprintf(d, sizeof(d), "%llu", (unsigned long long)r->total);
-		snprintf(line, sizeof(line), "%-12s %9s %10s %9s %5.1f%% %12s  ",
+		/* '>' marks the selection for terminals without reverse
+		 * video (and for scripts reading the screen). */
+		snprintf(line, sizeof(line), "%c%-11s %9s %10s %9s %5.1f%% %12s  ",
+			 k == u->sel ? '>' : ' ',
 			 vx_class_name((unsigned int)cls), a, b, c, share, d);
 		if (k == u->sel)
 			attron(A_REVERSE);
