@@ -63,6 +63,8 @@ static json_t *vx_status_json(const struct vx_status *s)
 	json_object_set_new(o, "policy", json_string(s->meta.policy));
 	json_object_set_new(o, "generation", json_integer(s->cfg.generation));
 	json_object_set_new(o, "attached_at", json_integer((json_int_t)s->meta.attached_at));
+	json_object_set_new(o, "interval_ms", json_integer(s->meta.interval_ms));
+	json_object_set_new(o, "ring_size", json_integer(s->meta.ring_size));
 	return o;
 }
 
@@ -81,6 +83,8 @@ static void vx_status_text(const struct vx_status *s)
 	       s->meta.multiprog ? "libxdp dispatcher" : "single program");
 	printf("    policy: %s (generation %u), since %s\n", s->meta.policy,
 	       s->cfg.generation, when);
+	printf("    rate records every %u ms, ring buffers of %u bytes\n",
+	       s->meta.interval_ms, s->meta.ring_size);
 }
 
 static int vx_cmp_str(const void *a, const void *b)

@@ -54,6 +54,9 @@ expect top_bad_iface 1 'not a valid interface name' B top --json ../x
 # Two attachments, one reader.  Each end gets traffic from the other.
 A attach "$TOPO_IF_A" --interval 200 >/dev/null 2>&1 || t_fail attach_a "cannot attach"
 B attach "$TOPO_IF_B" --interval 300 >/dev/null 2>&1 || t_fail attach_b "cannot attach"
+expect status_shows_interval 0 'rate records every 300 ms, ring buffers of 262144 bytes' B status "$TOPO_IF_B"
+B status --json "$TOPO_IF_B" >"$TMP/status.json"
+t_eq status_json_interval "$(json_get "$TMP/status.json" interfaces.0.interval_ms)/$(json_get "$TMP/status.json" interfaces.0.ring_size)" "300/262144"
 wg() { # SRCMAC DSTMAC SRCIP DSTIP
 	printf '{ eth(da=%s, sa=%s), ipv4(sa=%s, da=%s), udp(sp=40000, dp=51820), 0x04, 0x00, 0x00, 0x00, fill(0x11, 44) }\n' "$@"
 }
