@@ -8,6 +8,8 @@
 #   rate_within_2pct     top's rates over the run match what was sent
 #   drops_match          drops/s times the interval adds up to the drops
 #   top_sigterm_exit0    SIGTERM ends top cleanly
+#   mix_every_class_exact, mix_rate_within_2pct: the shared VPN mix of every
+#                        class at a known rate, per class exact and in rate
 #
 # The last interval of each CPU stays open until that CPU sees its next
 # packet (a CPU with no traffic writes nothing), so after the run one
@@ -43,6 +45,18 @@ if ! out=$(topo_in_b "$VPNXDP" attach "$TOPO_IF_B" --interval $IVL --policy "$TM
 	exit 1
 fi
 
+NCPU=$(nproc)
+# One "other" datagram from each CPU: closes every CPU's open interval.
+triggers() {
+	local k
+	for ((k = 0; k < NCPU; k++)); do
+		topo_in_a taskset -c $k /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"trigger", (sys.argv[1], 9))' "$TOPO_IP4_B"
+	done
+}
+
 cat >"$TMP/mix.cfg" <<CFG
 { eth(da=$TOPO_MAC_B, sa=$TOPO_MAC_A), ipv4(sa=$TOPO_IP4_A, da=$TOPO_IP4_B), udp(sp=40000, dp=51820), 0x04, 0x00, 0x00, 0x00, fill(0x11, 44) }
 { eth(da=$TOPO_MAC_B, sa=$TOPO_MAC_A), ipv4(sa=$TOPO_IP4_A, da=$TOPO_IP4_B, prot=50), 0x00, 0x00, 0x10, 0x01, 0x00, 0x00, 0x00, 0x01, fill(0x22, 48) }
@@ -58,13 +72,7 @@ timeout 30 nsenter --net="/var/run/netns/$TOPO_NS_A" trafgen -o "$TOPO_IF_A" \
 	-c "$TMP/mix.cfg" -n $((2 * N)) -t $((1000000 / RATE))us -P 1 -Q >/dev/null 2>&1
 end=$(date +%s.%N)
 sleep 0.$((IVL * 3 / 100))
-NCPU=$(nproc)
-for ((k = 0; k < NCPU; k++)); do
-	topo_in_a taskset -c $k /usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.sendto(b"trigger", (sys.argv[1], 9))' "$TOPO_IP4_B"
-done
+triggers
 sleep 1
 kill -TERM "$TOP_PID"
 wait "$TOP_PID"
@@ -134,3 +142,57 @@ if [ -s "$TMP/top.err" ]; then
 else
 	t_pass top_stderr_clean
 fi
+
+# Every class: the shared VPN mix (scripts/vpnmix.py) replayed at a known
+# rate (tcpreplay --pps), on a fresh attachment with the default policy.
+topo_in_b "$VPNXDP" detach "$TOPO_IF_B" >/dev/null 2>&1
+topo_in_b "$VPNXDP" attach "$TOPO_IF_B" --interval $IVL >/dev/null 2>&1 ||
+	{ t_fail attach_mix "cannot attach"; exit 1; }
+MIXPPS=450
+/usr/bin/python3 scripts/vpnmix.py --out "$TMP/mix.pcap" --src-mac "$TOPO_MAC_A" \
+	--dst-mac "$TOPO_MAC_B" --count-per-class 100 --manifest "$TMP/want.json" \
+	>/dev/null || { t_fail vpnmix "cannot build the traffic mix"; exit 1; }
+nsenter --net="/var/run/netns/$TOPO_NS_B" -- "$VPNXDP" top --json "$TOPO_IF_B" \
+	>"$TMP/top2.out" 2>"$TMP/top2.err" &
+TOP_PID=$!
+sleep 0.5
+scripts/send.sh "$TOPO_NS_A" "$TOPO_IF_A" "$TMP/mix.pcap" $MIXPPS >/dev/null 2>&1 ||
+	t_fail send_mix "tcpreplay failed"
+sleep 0.$((IVL * 3 / 100))
+triggers
+sleep 1
+kill -TERM "$TOP_PID"
+wait "$TOP_PID"
+TOP_PID=
+topo_in_b "$VPNXDP" stats --json "$TOPO_IF_B" >"$TMP/stats2.json"
+/usr/bin/python3 - "$TMP/top2.out" "$TMP/want.json" "$TMP/stats2.json" "$NCPU" "$IVL" "$MIXPPS" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+want = json.load(open(sys.argv[2]))
+cnt = json.load(open(sys.argv[3]))["protocols"]
+ncpu, ivl, pps = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+bad = []
+for c, w in want.items():
+    p = sum(j["protocols"][c]["packets"] for j in lines)
+    b = sum(j["protocols"][c]["bytes"] for j in lines)
+    if (p, b) != (w["packets"], w["bytes"]):
+        bad.append(f"{c}: top {p} pkts/{b} B, sent {w['packets']}/{w['bytes']}")
+    if cnt[c]["packets"] - (ncpu if c == "other" else 0) != p:
+        bad.append(f"{c}: top {p}, counters {cnt[c]['packets']}")
+print("PASS mix_every_class_exact" if not bad else "FAIL mix_every_class_exact: " + "; ".join(bad))
+tot = [sum(v["pps"] for v in j["protocols"].values()) for j in lines]
+# The intervals the replay filled: the first run of intervals with traffic
+# less its partial first and last ones.  (The last one's records come with
+# the triggers, late, in a later line.)
+run = []
+for t in tot:
+    if t > 0:
+        run.append(t)
+    elif run:
+        break
+inner = run[1:-1]
+mean = sum(inner) / len(inner) if inner else 0
+ok = len(inner) >= 5 and abs(mean - pps) <= 0.02 * pps
+print(f"PASS mix_rate_within_2pct" if ok else
+      f"FAIL mix_rate_within_2pct: mean {mean:.1f} pps over {len(inner)} full intervals, sent at {pps}")
+PY
