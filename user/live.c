@@ -24,7 +24,9 @@ int vx_attached_list(char (*names)[16], int max)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)) && n < max) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= 16)
+		/* skip ".", ".." and attaches in progress ("IF:PID:attaching") */
+		if (de->d_name[0] == '.' || strchr(de->d_name, ':') ||
+		    strlen(de->d_name) >= 16)
 			continue;
 		snprintf(names[n++], 16, "%s", de->d_name);
 	}
