@@ -6,6 +6,7 @@
  *
  *   records_sum     records add up exactly to the counters (per class:
  *                   packets, bytes, drops), fields well formed
+ *   idle_cpu_writes_nothing  no records for intervals without packets
  *   drops_events    dropped packets appear as drops in the records; drop
  *                   events carry class, reason, addresses, ports; the
  *                   per-CPU cap holds a 1000-packet burst to its bucket
@@ -303,6 +304,31 @@ out:
 	vpnxdp_bpf__destroy(e.skel);
 }
 
+/* Ten idle intervals between two packets: one record, not eleven. */
+static void test_idle(void)
+{
+	const __u64 ivl = 10000000;
+	struct frame wg, other;
+	struct sums s = { .ivl = ivl };
+	struct env e;
+
+	frames(&wg, &other);
+	if (load(&e, ivl, VX_RING_DEFAULT, 1, "")) {
+		FAIL("idle_cpu_writes_nothing", "cannot load the program");
+		return;
+	}
+	run(e.prog, &wg, 1, NULL, NULL);
+	sleep_ms(100);
+	run(e.prog, &wg, 1, NULL, NULL);
+	drain(&e, &s);
+	if (s.records != 1 || s.bad || s.cls[VX_C_WIREGUARD].packets != 1)
+		FAIL("idle_cpu_writes_nothing", "%ld records (%d malformed) holding %llu packets",
+		     s.records, s.bad, (unsigned long long)s.cls[VX_C_WIREGUARD].packets);
+	else
+		PASS("idle_cpu_writes_nothing");
+	vpnxdp_bpf__destroy(e.skel);
+}
+
 struct evs {
 	int n, bad;
 	struct vx_event first;
@@ -520,6 +546,7 @@ int main(void)
 		sched_setaffinity(0, sizeof(set), &set);
 	}
 	test_records_sum();
+	test_idle();
 	test_drops_events();
 	test_overflow();
 	test_cost();
