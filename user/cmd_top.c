@@ -112,7 +112,10 @@ enum vx_step vx_top_step(struct vx_top *t)
 	__u64 now;
 
 	if (vx_live_consume(&t->live) < 0) {
-		vx_err("reading the rate ring buffers failed: %s", strerror(errno));
+		/* Said by the caller: the full-screen view first gives the
+		 * terminal back. */
+		snprintf(t->err, sizeof(t->err),
+			 "reading the rate ring buffers failed: %s", strerror(errno));
 		return VX_STEP_ERR;
 	}
 	now = vx_mono_ns();
@@ -128,8 +131,11 @@ enum vx_step vx_top_step(struct vx_top *t)
 			if (vx_live_state(i, t->live.ncpu) != 0)
 				vx_debug("%s: cannot read the ring loss counters",
 					 i->pins.ifname);
-			if (t->json && vx_top_json_line(i, ti) != 0)
+			if (t->json && vx_top_json_line(i, ti) != 0) {
+				snprintf(t->err, sizeof(t->err),
+					 "cannot write to standard output");
 				return VX_STEP_ERR;
+			}
 			if (k == 0)
 				first_popped = true;
 			ret = VX_STEP_NEW;
@@ -259,6 +265,8 @@ int cmd_top(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	ret = t.json ? vx_top_json_run(&t) : vx_tui_run(&t);
+	if (t.err[0])
+		vx_err("top: %s", t.err);
 	free(t.tif);
 	vx_live_close(&t.live);
 	return ret;

@@ -38,10 +38,11 @@ struct vx_top {
 	bool json;
 	long count;             /* stop after this many intervals; 0 = never */
 	volatile sig_atomic_t *stop;
+	char err[256];          /* why a step failed, said on the way out */
 };
 
 enum vx_step {
-	VX_STEP_ERR = -1,  /* reading failed (printed) */
+	VX_STEP_ERR = -1,  /* reading or writing failed (why: t->err) */
 	VX_STEP_IDLE = 0,  /* nothing was due */
 	VX_STEP_NEW = 1,   /* at least one interval was reported */
 	VX_STEP_DONE = 2,  /* --count intervals reported */
