@@ -252,7 +252,8 @@ int cmd_events(int argc, char **argv)
 		for (int k = 0; k < nif; k++)
 			names[k] = all[k];
 	}
-	c = vx_live_open(&l, names, nif, VX_MAP_EVENTS, vx_ev_cb);
+	c = vx_live_open(&l, names, nif, VX_MAP_EVENTS, vx_ev_cb,
+			 argc - optind == 0);
 	if (c)
 		return c == -ENOENT ? VX_EXIT_INPUT : VX_EXIT_SYSTEM;
 	l.user = &o;

@@ -132,8 +132,12 @@ enum vx_step vx_top_step(struct vx_top *t)
 				vx_debug("%s: cannot read the ring loss counters",
 					 i->pins.ifname);
 			if (t->json && vx_top_json_line(i, ti) != 0) {
+				/* The reader went away (| head): done. */
+				if (errno == EPIPE)
+					return VX_STEP_DONE;
 				snprintf(t->err, sizeof(t->err),
-					 "cannot write to standard output");
+					 "cannot write to standard output: %s",
+					 strerror(errno));
 				return VX_STEP_ERR;
 			}
 			if (k == 0)
@@ -195,6 +199,7 @@ int cmd_top(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = vx_top_sig };
 	unsigned long long n;
 	int c, nif, ret;
+	bool listed;
 	__u64 now;
 
 	while ((c = getopt_long(argc, argv, "jc:h", lo, NULL)) != -1) {
@@ -231,7 +236,8 @@ int cmd_top(int argc, char **argv)
 		t.json = true;
 	if (!vx_need_root() || vx_bpffs_ensure())
 		return VX_EXIT_SYSTEM;
-	if (nif == 0) {
+	listed = nif == 0;
+	if (listed) {
 		nif = vx_attached_list(all, VX_LIVE_MAX);
 		if (nif == 0) {
 			vx_err("top: no interface is attached (see 'vpnxdp attach')");
@@ -240,7 +246,7 @@ int cmd_top(int argc, char **argv)
 		for (int k = 0; k < nif; k++)
 			names[k] = all[k];
 	}
-	ret = vx_live_open(&t.live, names, nif, VX_MAP_RATES, vx_top_rec);
+	ret = vx_live_open(&t.live, names, nif, VX_MAP_RATES, vx_top_rec, listed);
 	if (ret)
 		return ret == -ENOENT ? VX_EXIT_INPUT : VX_EXIT_SYSTEM;
 	t.tif = calloc((size_t)nif, sizeof(*t.tif));
@@ -250,6 +256,7 @@ int cmd_top(int argc, char **argv)
 		return VX_EXIT_SYSTEM;
 	}
 	now = vx_mono_ns();
+	nif = t.live.n;
 	for (int k = 0; k < nif; k++) {
 		struct vx_live_if *i = &t.live.ifs[k];
 

@@ -35,8 +35,30 @@ int vx_attached_list(char (*names)[16], int max)
 	return n;
 }
 
+/* Open one attachment's pins and check they are of this version. */
+static int vx_live_if_open(struct vx_live_if *i, const char *name)
+{
+	int err = vx_pins_open(&i->pins, name);
+
+	if (err)
+		return err;
+	err = vx_read_meta(&i->pins, &i->meta);
+	if (err) {
+		vx_err("%s: cannot read attachment metadata: %s", name,
+		       strerror(-err));
+	} else if (i->meta.abi != VX_ABI_VERSION || !i->meta.interval_ms) {
+		vx_err("%s: attached by another vpnxdp version (ABI %u, this is %u); "
+		       "detach and attach it again", name, i->meta.abi,
+		       VX_ABI_VERSION);
+		err = -EPROTO;
+	}
+	if (err)
+		vx_pins_close(&i->pins);
+	return err;
+}
+
 int vx_live_open(struct vx_live *l, char **names, int n, enum vx_map_id map_id,
-		 ring_buffer_sample_fn cb)
+		 ring_buffer_sample_fn cb, bool skip_bad)
 {
 	int err = 0;
 
@@ -48,27 +70,18 @@ int vx_live_open(struct vx_live *l, char **names, int n, enum vx_map_id map_id,
 	if (!l->ifs)
 		return -ENOMEM;
 	for (int k = 0; k < n; k++) {
-		struct vx_live_if *i = &l->ifs[k];
+		struct vx_live_if *i = &l->ifs[l->n]; /* next free */
 		int fd;
 
 		i->owner = l;
-		err = vx_pins_open(&i->pins, names[k]);
+		err = vx_live_if_open(i, names[k]);
+		if (err && skip_bad) {
+			vx_warn("%s: left out", names[k]);
+			continue;
+		}
 		if (err)
 			goto fail;
 		l->n++;
-		err = vx_read_meta(&i->pins, &i->meta);
-		if (err) {
-			vx_err("%s: cannot read attachment metadata: %s", names[k],
-			       strerror(-err));
-			goto fail;
-		}
-		if (i->meta.abi != VX_ABI_VERSION || !i->meta.interval_ms) {
-			vx_err("%s: attached by another vpnxdp version (ABI %u, this is %u); "
-			       "detach and attach it again", names[k], i->meta.abi,
-			       VX_ABI_VERSION);
-			err = -EPROTO;
-			goto fail;
-		}
 		fd = i->pins.map_fd[map_id];
 		if (!l->rb) {
 			l->rb = ring_buffer__new(fd, cb, i, NULL);
@@ -81,6 +94,11 @@ int vx_live_open(struct vx_live *l, char **names, int n, enum vx_map_id map_id,
 			       vx_map_names[map_id], strerror(-err));
 			goto fail;
 		}
+	}
+	if (l->n == 0) {
+		vx_err("no attachment could be read");
+		err = -ENOENT;
+		goto fail;
 	}
 	return 0;
 fail:

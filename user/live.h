@@ -12,6 +12,7 @@
 #ifndef VX_LIVE_H
 #define VX_LIVE_H
 
+#include <stdbool.h>
 #include <bpf/libbpf.h>
 
 #include "pins.h"
@@ -44,9 +45,11 @@ int vx_attached_list(char (*names)[16], int max);
 
 /* Open the pins of @names[0..n) and one ring_buffer over their map
  * @map_id (VX_MAP_RATES or VX_MAP_EVENTS), calling @cb with the
- * struct vx_live_if as ctx.  Returns 0 or a negative errno (printed). */
+ * struct vx_live_if as ctx.  With @skip_bad (the names were not given by
+ * the operator but listed), an attachment that cannot be read is left out
+ * with a warning.  Returns 0 or a negative errno (printed). */
 int vx_live_open(struct vx_live *l, char **names, int n, enum vx_map_id map_id,
-		 ring_buffer_sample_fn cb);
+		 ring_buffer_sample_fn cb, bool skip_bad);
 void vx_live_close(struct vx_live *l);
 
 /* Consume whatever the rings hold now. Returns records consumed or <0. */
