@@ -18,7 +18,7 @@ VERSION := 0.1
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Iheaders -I$(BUILD) -Iuser -DVX_VERSION='"$(VERSION)"'
-LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lpcap
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=undefined
