@@ -76,7 +76,12 @@ long vx_capture_to_eth(int dlt, const unsigned char *in, size_t caplen,
 
 	switch (dlt) {
 	case DLT_EN10MB:
-		*frame = in;
+		/* Copied all the same: the copy is aligned as a driver aligns
+		 * a frame (see vx_capture_next). */
+		if (caplen > outsz)
+			return 0;
+		memcpy(out, in, caplen);
+		*frame = out;
 		return (long)caplen;
 	case DLT_LINUX_SLL: /* 16 bytes, protocol (EtherType) last */
 		hlen = SLL_HDR_LEN;
@@ -150,7 +155,7 @@ int vx_capture_open(struct vx_capture *c, const char *path, char *err,
 	c->bufsz = (size_t)pcap_snapshot(c->pc);
 	if (c->bufsz < 65536)
 		c->bufsz = 65536;
-	c->bufsz += VX_ETH_HLEN;
+	c->bufsz += VX_ETH_HLEN + 2;
 	c->buf = malloc(c->bufsz);
 	if (!c->buf) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -177,7 +182,10 @@ int vx_capture_next(struct vx_capture *c, struct vx_frame *f, char *err,
 	}
 	f->wirelen = h->len;
 	f->truncated = h->caplen < h->len;
-	n = vx_capture_to_eth(c->dlt, d, h->caplen, c->buf, c->bufsz, &f->data);
+	/* Two bytes in (NET_IP_ALIGN), like a driver's receive buffer: the IP
+	 * header after a 14-byte Ethernet header is then 4-byte aligned for
+	 * the parser's struct reads. */
+	n = vx_capture_to_eth(c->dlt, d, h->caplen, c->buf + 2, c->bufsz - 2, &f->data);
 	if (n <= 0) {
 		f->data = NULL;
 		f->len = 0;

@@ -45,7 +45,7 @@ void vx_capture_close(struct vx_capture *c);
 /* Convert one captured frame of link type @dlt into an Ethernet frame in
  * @out (room for @outsz bytes).  Returns the Ethernet frame's length, 0 when
  * @caplen is shorter than the link-layer header, -1 for an unsupported
- * link type.  May return @in itself (via *frame) for Ethernet. */
+ * link type.  *frame is set to @out. */
 long vx_capture_to_eth(int dlt, const unsigned char *in, size_t caplen,
 		       unsigned char *out, size_t outsz,
 		       const unsigned char **frame);

@@ -44,18 +44,20 @@ static void vx_hex(char *out, size_t len, const unsigned char *b, size_t n)
 		o += (size_t)snprintf(out + o, len - o, "%02x", b[i]);
 }
 
-/* One frame through both sides.  The userspace side reads from a buffer of
- * exactly @len bytes so that ASan sees any read past the frame. */
+/* One frame through both sides.  The userspace side reads from a buffer
+ * that ends exactly at the frame so that ASan sees any read past it; the
+ * frame starts 2 bytes in (NET_IP_ALIGN) so its IP header is 4-byte
+ * aligned, as the parser's struct reads assume. */
 static void vx_diff_frame(struct vx_diff *d, const unsigned char *data, size_t len)
 {
 	struct vx_replay_verdict bv;
 	struct vx_verdict uv;
 	struct vx_pkt p = {};
-	unsigned char *copy = malloc(len ? len : 1);
+	unsigned char *buf = malloc(len + 2), *copy = buf + 2;
 	bool want_drop;
 	int rc;
 
-	if (!copy)
+	if (!buf)
 		abort();
 	memcpy(copy, data, len);
 	uv = vx_classify(&d->env, &p, copy, copy + len, 0);
@@ -66,7 +68,7 @@ static void vx_diff_frame(struct vx_diff *d, const unsigned char *data, size_t l
 		if (!d->first[0])
 			snprintf(d->first, sizeof(d->first), "frame %lu (%zu bytes): "
 				 "test run failed: %s", d->frames, len, strerror(-rc));
-		free(copy);
+		free(buf);
 		return;
 	}
 	if (bv.cls >= 0 && bv.cls < VX_MAX_CLASS)
@@ -90,7 +92,7 @@ static void vx_diff_frame(struct vx_diff *d, const unsigned char *data, size_t l
 				 want_drop ? " (drop)" : "", hex);
 		}
 	}
-	free(copy);
+	free(buf);
 }
 
 static int vx_diff_result(struct vx_diff *d, const char *check)
