@@ -182,6 +182,7 @@ int vx_capture_next(struct vx_capture *c, struct vx_frame *f, char *err,
 	}
 	f->wirelen = h->len;
 	f->truncated = h->caplen < h->len;
+	f->cut = f->truncated ? h->len - h->caplen : 0;
 	/* Two bytes in (NET_IP_ALIGN), like a driver's receive buffer: the IP
 	 * header after a 14-byte Ethernet header is then 4-byte aligned for
 	 * the parser's struct reads. */

@@ -28,6 +28,7 @@ struct vx_frame {
 	size_t wirelen;  /* the frame's length on the wire (pcap len, with the
 			  * capture's own link-layer header) */
 	bool truncated;  /* captured with a snap length: caplen < len */
+	size_t cut;      /* bytes the snap length cut off (len - caplen) */
 };
 
 /* Open @path.  Returns 0; -EINVAL when it cannot be read as a capture;
