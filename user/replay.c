@@ -31,16 +31,21 @@ struct vx_replay {
 	__u32 keys[VX_MAX_CLASS];
 };
 
-/* Same list as vx_skel_maps() in cmd_attach.c: every map the policy
- * writer needs, by enum vx_map_id. */
-static void vx_replay_fds(struct vpnxdp_bpf *s, int *fds)
+/* Every map the policy writer may need, by enum vx_map_id.  Found by name
+ * (pin names are the object's map names), so maps added to the program and
+ * to vx_map_names[] are picked up here without a change. */
+static int vx_replay_fds(struct vpnxdp_bpf *s, int *fds)
 {
-	fds[VX_MAP_SIGS] = bpf_map__fd(s->maps.vx_sigs);
-	fds[VX_MAP_PROTOS] = bpf_map__fd(s->maps.vx_protos);
-	fds[VX_MAP_ACTIONS] = bpf_map__fd(s->maps.vx_actions);
-	fds[VX_MAP_CONFIG] = bpf_map__fd(s->maps.vx_config);
-	fds[VX_MAP_COUNTERS] = bpf_map__fd(s->maps.vx_counters);
-	fds[VX_MAP_META] = bpf_map__fd(s->maps.vx_meta);
+	for (int i = 0; i < VX_NMAPS; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(s->obj, vx_map_names[i]);
+
+		if (!m) {
+			vx_err("the BPF object has no map %s", vx_map_names[i]);
+			return -ENOENT;
+		}
+		fds[i] = bpf_map__fd(m);
+	}
+	return 0;
 }
 
 /* Sum every class's counters over CPUs into @out[VX_MAX_CLASS]. */
@@ -121,7 +126,9 @@ int vx_replay_open(struct vx_replay **out, const struct vx_compiled *c)
 		       err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN: run as root)" : "");
 		goto fail;
 	}
-	vx_replay_fds(r->skel, fds);
+	err = vx_replay_fds(r->skel, fds);
+	if (err)
+		goto fail;
 	/* "pass" skips the counters, and the counters are all replay can see
 	 * a class by: count instead.  Both return XDP_PASS, so no verdict
 	 * changes. */
