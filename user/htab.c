@@ -30,7 +30,7 @@ int vx_htab_init(struct vx_htab *h, size_t ksize)
 	h->ksize = ksize;
 	h->nbuckets = 256;
 	h->count = 0;
-	h->buckets = calloc(h->nbuckets, sizeof(*h->buckets));
+	h->buckets = calloc(h->nbuckets, sizeof(struct vx_hent *));
 	return h->buckets ? 0 : -ENOMEM;
 }
 
@@ -68,7 +68,7 @@ bool vx_htab_get(const struct vx_htab *h, const void *key, size_t *val)
 static int vx_htab_grow(struct vx_htab *h)
 {
 	size_t n = h->nbuckets * 2;
-	struct vx_hent **nb = calloc(n, sizeof(*nb));
+	struct vx_hent **nb = calloc(n, sizeof(struct vx_hent *));
 
 	if (!nb)
 		return -ENOMEM;

@@ -55,13 +55,13 @@ static int vx_replay_read(struct vx_replay *r, struct vx_counters *out)
 	__u32 count = VX_MAX_CLASS, next;
 	int err;
 
+	memset(out, 0, sizeof(*out) * VX_MAX_CLASS);
 	err = bpf_map_lookup_batch(r->cnt_fd, NULL, &next, r->keys, r->percpu,
 				   &count, &opts);
 	if (err && errno != ENOENT)
 		return -errno;
 	if (count != VX_MAX_CLASS)
 		return -EIO;
-	memset(out, 0, sizeof(*out) * VX_MAX_CLASS);
 	for (__u32 k = 0; k < VX_MAX_CLASS; k++) {
 		struct vx_counters *o = &out[r->keys[k] % VX_MAX_CLASS];
 
@@ -166,10 +166,13 @@ fail:
 int vx_replay_run(struct vx_replay *r, const void *frame, size_t len,
 		  struct vx_replay_verdict *v)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
-		    .data_size_in = (__u32)len, .repeat = 1);
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	struct vx_counters now[VX_MAX_CLASS];
 	int err;
+
+	opts.data_in = frame;
+	opts.data_size_in = (__u32)len;
+	opts.repeat = 1;
 
 	v->cls = -1;
 	v->conf = -1;
