@@ -7,6 +7,7 @@
 #   OUTDIR/malformed.pcap   truncations, byte flips, caplen < len, tiny frames
 #   OUTDIR/frag.pcap        one UDP datagram to 51820 in two IPv4 fragments
 #   OUTDIR/counts           malformed frame count and its caplen < len count
+#                           (its last frame is a 9000-byte jumbo frame)
 import random, struct, sys
 
 src, out = sys.argv[1], sys.argv[2]
@@ -70,6 +71,10 @@ for ts, tu, data, ln in pkts:
         b[rng.randrange(len(b))] = rng.randrange(256)
     mal.append((ts, tu, bytes(b), len(b)))
 mal.append((0, 0, b"\xff" * 6 + b"\x02" * 6 + b"\x08\x06" + b"\0" * 28, 42))  # ARP
+# A 9000-byte jumbo frame: larger than one page, so BPF_PROG_TEST_RUN
+# hands the program its first part and keeps the rest as fragments.
+jumbo = pkts[0][2][:14] + bytes([0x45, 0]) + struct.pack(">H", 8986) + bytes(8982)
+mal.append((0, 0, jumbo, len(jumbo)))
 write_pcap(out + "/malformed.pcap", 1, mal)
 open(out + "/counts", "w").write("%d %d\n" % (len(mal), trunc))
 
