@@ -180,8 +180,10 @@ int vx_replay_run(struct vx_replay *r, const void *frame, size_t len,
 	v->retval = 0;
 	if (bpf_prog_test_run_opts(r->prog_fd, &opts) != 0) {
 		err = -errno;
-		/* The kernel takes frames from an Ethernet header up to a page
-		 * less headroom: anything else never reaches XDP either. */
+		/* EINVAL: a frame the kernel cannot lay out as an XDP buffer
+		 * (beyond what its fragments hold); no XDP program would see
+		 * it either.  Larger than a page but within that, the program
+		 * gets the first part and the rest as fragments. */
 		return err == -EINVAL ? -E2BIG : err;
 	}
 	v->retval = opts.retval;
