@@ -107,12 +107,11 @@ static int vx_replay_json(const struct vx_flows *f)
 
 static void vx_replay_text(const struct vx_flows *f)
 {
-	int aw = 6;
+	int aw = 15; /* address column: IPv4, or IPv6 when there is one */
 
 	for (size_t i = 0; i < f->n; i++)
 		if (f->v[i].ipver == 6)
 			aw = 39;
-	aw = aw == 39 ? 39 : 15;
 	printf("%-6s %-*s %5s  %-*s %5s  %-10s %-8s %8s %10s %7s  %s\n", "l4", aw,
 	       "client", "port", aw, "server", "port", "class", "conf", "packets",
 	       "bytes", "dropped", "classes");

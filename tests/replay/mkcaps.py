@@ -5,6 +5,7 @@
 #   OUTDIR/lt_<name>.pcap   SRC's IP packets under link type <name>
 #   OUTDIR/lt_80211.pcap    an unsupported link type
 #   OUTDIR/malformed.pcap   truncations, byte flips, caplen < len, tiny frames
+#   OUTDIR/v6.pcap          a WireGuard handshake over IPv6, both directions
 #   OUTDIR/frag.pcap        one UDP datagram to 51820 in two IPv4 fragments
 #   OUTDIR/counts           malformed frame count and its caplen < len count
 #                           (its last frame is a 9000-byte jumbo frame)
@@ -90,3 +91,14 @@ eth = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00"
 f1 = eth + ip4(udp[:800], 77, 0x2000)
 f2 = eth + ip4(udp[800:], 77, 100)
 write_pcap(out + "/frag.pcap", 1, [(0, 0, f1, len(f1)), (0, 1, f2, len(f2))])
+
+# WireGuard initiation and response over IPv6 (2001:db8::1 -> ::2, 51820).
+def ip6udp(src, dst, sport, dport, payload):
+    udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload
+    a = bytes.fromhex("20010db8" + "0" * 22 + "%02x" % src)
+    b = bytes.fromhex("20010db8" + "0" * 22 + "%02x" % dst)
+    return (b"\x02" * 6 + b"\x04" * 6 + b"\x86\xdd" +
+            struct.pack(">IHBB", 0x60000000, len(udp), 17, 64) + a + b + udp)
+p1 = ip6udp(1, 2, 40001, 51820, bytes([1, 0, 0, 0]) + bytes(144))
+p2 = ip6udp(2, 1, 51820, 40001, bytes([2, 0, 0, 0]) + bytes(88))
+write_pcap(out + "/v6.pcap", 1, [(0, 0, p1, len(p1)), (0, 1, p2, len(p2))])

@@ -105,6 +105,12 @@ fr=$(jq -c '[.src,.sport,.dport,.protocol,.packets,.classes.fragment]' "$TMP/fra
 [ "$fr" = '["192.0.2.1",40000,51820,"wireguard",2,1]' ] && t_pass replay_fragments_join ||
 	t_fail replay_fragments_join "$fr"
 
+# IPv6: one flow, both directions, client the first sender.
+"$VPNXDP" replay --json "$TMP/v6.pcap" >"$TMP/v6.json" 2>/dev/null
+v6=$(jq -c '[.l4,.src,.sport,.dst,.dport,.protocol,.packets,.bytes]' "$TMP/v6.json")
+[ "$v6" = '["udp","2001:db8::1",40001,"2001:db8::2",51820,"wireguard",2,364]' ] &&
+	t_pass replay_ipv6 || t_fail replay_ipv6 "$v6"
+
 # Policies: drop drops every frame of the class; pass is still seen.
 printf 'wireguard drop\n' >"$TMP/drop.policy"
 d=$("$VPNXDP" replay --json --policy "$TMP/drop.policy" "$PCAP/wireguard.pcap" 2>/dev/null |
