@@ -153,7 +153,7 @@ static void vx_replay_text(const struct vx_flows *f)
 static void vx_replay_summary(FILE *out, const struct vx_flows *f, int ncap)
 {
 	fprintf(out, "%llu frames (%llu bytes) from %d capture%s in %zu flows; "
-		"%llu dropped; %llu not IP; %llu with broken IP headers; "
+		"%llu dropped; %llu not IP; %llu malformed (no IP addresses); "
 		"%llu not run (size); %llu truncated by the capture (caplen < len)\n",
 		(unsigned long long)f->frames, (unsigned long long)f->bytes, ncap,
 		ncap == 1 ? "" : "s", f->n, (unsigned long long)f->dropped,

@@ -114,16 +114,14 @@ static long vx_flow_get(struct vx_flows *f, const struct vx_pkt *p,
 	return (long)f->n++;
 }
 
-static void vx_count(__u64 *cls, struct vx_flow *fl,
-		     const struct vx_replay_verdict *v)
+static void vx_count(struct vx_flow *fl, const struct vx_replay_verdict *v)
 {
 	if (v->cls < 0 || v->cls >= VX_MAX_CLASS) {
-		if (fl)
-			fl->uncounted++;
+		fl->uncounted++;
 		return;
 	}
-	cls[v->cls]++;
-	if (fl && v->conf >= 0 && v->conf < VX_NCONF)
+	fl->cls[v->cls]++;
+	if (v->conf >= 0 && v->conf < VX_NCONF)
 		fl->conf[v->cls][v->conf]++;
 }
 
@@ -148,7 +146,6 @@ int vx_flows_add(struct vx_flows *f, const struct vx_pkt *p, int parse_ret,
 			f->not_ip++;
 		else
 			f->no_ip_addr++;
-		vx_count(f->nonflow_cls, NULL, v);
 		return 0;
 	}
 
@@ -173,7 +170,7 @@ int vx_flows_add(struct vx_flows *f, const struct vx_pkt *p, int parse_ret,
 	fl->bytes += wirelen;
 	fl->dropped += v->dropped;
 	fl->truncated += truncated;
-	vx_count(fl->cls, fl, v);
+	vx_count(fl, v);
 	return 0;
 }
 

@@ -36,9 +36,9 @@ struct vx_flows {
 	/* Frames outside any flow, and why. */
 	__u64 frames, bytes, dropped, truncated;
 	__u64 not_ip;     /* ARP, LLDP, ...: the program saw them */
-	__u64 no_ip_addr; /* IP EtherType but headers too broken for addresses */
+	__u64 no_ip_addr; /* malformed: shorter than a link-layer header, or IP
+			   * headers too broken for addresses */
 	__u64 not_run;    /* the kernel would not run them (size) */
-	__u64 nonflow_cls[VX_MAX_CLASS]; /* classes of frames in no flow */
 };
 
 int vx_flows_init(struct vx_flows *f);
