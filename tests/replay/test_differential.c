@@ -113,6 +113,9 @@ static int vx_diff_result(struct vx_diff *d, const char *check)
 	return 0;
 }
 
+/* Both sides start empty.  The userspace side's state is whatever struct
+ * vx_env carries (today: the policy); when it gains caches, they are made
+ * here, fresh, as the BPF side's maps are made fresh by vx_replay_open. */
 static int vx_diff_open(struct vx_diff *d, const struct vx_compiled *comp)
 {
 	memset(d, 0, sizeof(*d));

@@ -29,6 +29,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 # Local topology: two namespaces, one veth pair, no addresses, IPv6 off, so
 # that nothing but tcpreplay's frames crosses the link.
