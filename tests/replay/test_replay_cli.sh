@@ -105,6 +105,11 @@ fr=$(jq -c '[.src,.sport,.dport,.protocol,.packets,.classes.fragment]' "$TMP/fra
 [ "$fr" = '["192.0.2.1",40000,51820,"wireguard",2,1]' ] && t_pass replay_fragments_join ||
 	t_fail replay_fragments_join "$fr"
 
+# Standard input.
+"$VPNXDP" replay --json - <"$TMP/v6.pcap" >"$TMP/stdin.json" 2>/dev/null
+cmp -s "$TMP/stdin.json" <("$VPNXDP" replay --json "$TMP/v6.pcap" 2>/dev/null) &&
+	[ -s "$TMP/stdin.json" ] && t_pass replay_stdin || t_fail replay_stdin "$(head -c 200 "$TMP/stdin.json")"
+
 # IPv6: one flow, both directions, client the first sender.
 "$VPNXDP" replay --json "$TMP/v6.pcap" >"$TMP/v6.json" 2>/dev/null
 v6=$(jq -c '[.l4,.src,.sport,.dst,.dport,.protocol,.packets,.bytes]' "$TMP/v6.json")
