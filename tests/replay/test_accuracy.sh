@@ -4,7 +4,7 @@
 # PASS/FAIL line per tier plus one for the per-flow packet and byte totals.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/replay/lib_replay.sh
+. tests/lib.sh
 
 PCAP=${VX_PCAP_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/pcap}
 VPNXDP=${VPNXDP:-$PWD/build/vpnxdp}

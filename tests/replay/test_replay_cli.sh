@@ -6,7 +6,7 @@
 # ASan+UBSan without a crash.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/replay/lib_replay.sh
+. tests/lib.sh
 
 PCAP=${VX_PCAP_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/pcap}
 VPNXDP=${VPNXDP:-$PWD/build/vpnxdp}

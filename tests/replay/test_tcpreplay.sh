@@ -8,7 +8,7 @@
 # destination MAC, which this test verifies by every frame being counted.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/replay/lib_replay.sh
+. tests/lib.sh
 
 PCAP=${VX_PCAP_DIR:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/pcap}
 VPNXDP=${VPNXDP:-$PWD/build/vpnxdp}
@@ -17,32 +17,21 @@ VPNXDP=${VPNXDP:-$PWD/build/vpnxdp}
 command -v tcpreplay >/dev/null || { t_skip tcpreplay "tcpreplay not installed"; exit 0; }
 command -v jq >/dev/null || { t_skip tcpreplay "jq not installed"; exit 0; }
 
-# Names unique to this run; interfaces <= 15 characters.
-NS_A="vxr$$a" NS_B="vxr$$b" IF_A="vxr$$a" IF_B="vxr$$b"
+. scripts/topo.sh
 TMP=$(mktemp -d)
-in_a() { nsenter --net="/var/run/netns/$NS_A" "$@"; }
-in_b() { nsenter --net="/var/run/netns/$NS_B" "$@"; }
 cleanup() {
-	in_b "$VPNXDP" detach "$IF_B" >/dev/null 2>&1
-	ip netns del "$NS_A" 2>/dev/null
-	ip netns del "$NS_B" 2>/dev/null
+	[ -n "$TOPO_IF_B" ] && topo_in_b "$VPNXDP" detach "$TOPO_IF_B" >/dev/null 2>&1
+	topo_down
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-# Local topology: two namespaces, one veth pair, no addresses, IPv6 off, so
-# that nothing but tcpreplay's frames crosses the link.
-topo_up() {
-	ip netns add "$NS_A" && ip netns add "$NS_B" || return 1
-	for ns in "$NS_A" "$NS_B"; do
-		nsenter --net="/var/run/netns/$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-			net.ipv6.conf.default.disable_ipv6=1 || return 1
-	done
-	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" || return 1
-	in_a ip link set "$IF_A" up && in_b ip link set "$IF_B" up
-}
-topo_up || { t_fail tcpreplay_topology "cannot create netns/veth"; exit 1; }
+# Two namespaces, one silent veth pair (scripts/topo.sh): nothing but
+# tcpreplay's frames crosses it.
+topo_up "vxr$$" || { t_fail tcpreplay_topology "cannot create netns/veth"; exit 1; }
+IF_A=$TOPO_IF_A IF_B=$TOPO_IF_B
+in_a() { topo_in_a "$@"; }
+in_b() { topo_in_b "$@"; }
 
 # Captures: every shared one, in a fixed order (both tools read them in it).
 CAPS=()
@@ -95,12 +84,13 @@ jq -s 'map(if .classes then .classes else {(.protocol): .packets} end)
 jq '.protocols | map_values(.packets) | with_entries(select(.value > 0))' \
 	"$TMP/stats.json" >"$TMP/stats_cls.json"
 if jq -e --slurpfile r "$TMP/replay_cls.json" '. == $r[0]' "$TMP/stats_cls.json" >/dev/null; then
-	t_pass "tcpreplay_class_packets ($(jq -c . "$TMP/stats_cls.json"))"
+	echo "per class: $(jq -c . "$TMP/stats_cls.json")"
+	t_pass tcpreplay_class_packets
 else
 	t_fail tcpreplay_class_packets "stats $(jq -c . "$TMP/stats_cls.json") vs replay $(jq -c . "$TMP/replay_cls.json")"
 fi
 
 sd=$(jq '[.protocols[].dropped] | add' "$TMP/stats.json")
 rd=$(jq -s 'map(.dropped) | add' "$TMP/replay.json")
-if [ "$sd" = "$rd" ] && [ "${sd:-0}" -gt 0 ]; then t_pass "tcpreplay_dropped ($sd)"; else
+if [ "$sd" = "$rd" ] && [ "${sd:-0}" -gt 0 ]; then t_pass tcpreplay_dropped; else
 	t_fail tcpreplay_dropped "stats dropped ${sd:-?}, replay ${rd:-?} (want equal and > 0)"; fi
