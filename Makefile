@@ -64,6 +64,10 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(HEADERS) | $(BUILD)
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
+# Made through a pattern rule, the skeleton would count as intermediate and
+# be deleted after each build: keep it (lint and later builds need it).
+.PRECIOUS: $(BUILD)/%.skel.h
+
 $(BUILD)/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL) | $(BUILD)/obj
 	$(CC) $(CFLAGS) -c $< -o $@
 
