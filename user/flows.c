@@ -121,8 +121,8 @@ static void vx_count(struct vx_flow *fl, const struct vx_replay_verdict *v)
 		return;
 	}
 	fl->cls[v->cls]++;
-	if (v->conf >= 0 && v->conf < VX_NCONF)
-		fl->conf[v->cls][v->conf]++;
+	if (v->conf >= 0 && v->conf < 8)
+		fl->conf_seen[v->cls] |= (__u8)(1u << v->conf);
 }
 
 int vx_flows_add(struct vx_flows *f, const struct vx_pkt *p, int parse_ret,
@@ -196,7 +196,7 @@ int vx_flow_conf(const struct vx_flow *fl, int cls)
 	if (cls < 0 || cls >= VX_MAX_CLASS)
 		return -1;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (fl->conf[cls][order[i]])
+		if (fl->conf_seen[cls] & (1u << order[i]))
 			return order[i];
 	return -1;
 }

@@ -25,7 +25,8 @@ struct vx_flow {
 	__u64 packets, bytes, dropped, truncated;
 	__u64 uncounted;                 /* frames no class counted */
 	__u64 cls[VX_MAX_CLASS];         /* frames per class */
-	__u64 conf[VX_MAX_CLASS][VX_NCONF]; /* per class, by confidence */
+	__u8 conf_seen[VX_MAX_CLASS];    /* per class, bit (1 << confidence)
+					  * for each confidence seen */
 };
 
 struct vx_flows {

@@ -79,6 +79,13 @@ mixed=$(jq -c 'select(.classes) | [(.classes | add) == .packets, (.classes | len
 	| max_by(.value) | .key)] | all' "$TMP/ovpn.json" | sort -u)
 [ "$mixed" = "true" ] && t_pass replay_json_classes || t_fail replay_json_classes "got '${mixed:-no mixed flow}'"
 
+# Confidence: ESP by its IP protocol is verified; flows that are not VPN
+# have none.
+c=$("$VPNXDP" replay --json "$PCAP/esp.pcap" 2>/dev/null | jq -c 'select(.l4 == "esp") | [.protocol, .confidence]')
+[ "$c" = '["esp","verified"]' ] && t_pass replay_confidence_verified || t_fail replay_confidence_verified "$c"
+c=$("$VPNXDP" replay --json "$PCAP/synscan.pcap" 2>/dev/null | jq -s -c 'map(select(.protocol == "other") | .confidence) | unique')
+[ "$c" = '[null]' ] && t_pass replay_confidence_none || t_fail replay_confidence_none "$c"
+
 # Every link type: the same flows and classes as Ethernet; bytes are the
 # frames as captured, so they differ by the link header's size.
 ethkey=$(jq -c '[.l4,.src,.sport,.dst,.dport,.protocol,.packets,.dropped]' "$TMP/eth.json")
