@@ -137,7 +137,11 @@ int vx_capture_open(struct vx_capture *c, const char *path, char *err,
 	c->path = path;
 	c->pc = pcap_open_offline(path, perr);
 	if (!c->pc) {
-		snprintf(err, errlen, "%s: %s", path, perr);
+		/* libpcap's message names the file itself, most of the time */
+		if (strstr(perr, path))
+			snprintf(err, errlen, "%s", perr);
+		else
+			snprintf(err, errlen, "%s: %s", path, perr);
 		return -EINVAL;
 	}
 	c->dlt = pcap_datalink(c->pc);
