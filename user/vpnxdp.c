@@ -53,6 +53,11 @@ static const struct vx_cmd vx_cmds[] = {
 	{ "events", cmd_events,
 	  "events [IFACE] [--json] [--count N]\n"
 	  "    Stream drop and new-flow events (rate-capped per CPU), one per line." },
+	{ "replay", cmd_replay,
+	  "replay [--policy FILE] [--json] CAPTURE...\n"
+	  "    Dry run: the real program judges every frame of pcap/pcapng captures\n"
+	  "    (BPF_PROG_TEST_RUN, nothing attached); prints per flow the class,\n"
+	  "    confidence, packets, bytes and dropped." },
 };
 
 #define VX_NCMDS (sizeof(vx_cmds) / sizeof(vx_cmds[0]))
