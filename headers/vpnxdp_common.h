@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 1
+#define VX_ABI_VERSION 2
 
 /* Traffic classes.  The order is the ABI of the counters map; names live in
  * vpnxdp_names.h.  VX_C_OTHER is "not VPN", VX_C_FRAGMENT is a non-first IP
