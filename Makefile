@@ -57,7 +57,7 @@ deps:
 $(BUILD) $(BUILD)/obj $(BUILD)/asan/obj:
 	@mkdir -p $@
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(HEADERS) | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(HEADERS) $(wildcard bpf/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The skeleton embeds the object: one binary, no files to install beside it.
