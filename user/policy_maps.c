@@ -44,6 +44,53 @@ static int vx_array_write(int fd, __u32 first, const void *vals, __u32 n)
 	return err;
 }
 
+/* Read @n consecutive entries from index @first (BPF_MAP_LOOKUP_BATCH).  The
+ * batch cursor is "the last key done", so start from first - 1. */
+static int vx_array_read(int fd, __u32 first, void *vals, size_t vsize, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 *keys = malloc(n * sizeof(*keys));
+	__u32 cursor = first - 1, next, done = 0;
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	while (done < n) {
+		__u32 count = n - done;
+
+		err = bpf_map_lookup_batch(fd, first ? &cursor : (done ? &cursor : NULL),
+					   &next, keys + done,
+					   (char *)vals + done * vsize, &count, &opts);
+		if (err && errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+		done += count;
+		cursor = next;
+		if (err || count == 0) {
+			err = done == n ? 0 : -EIO;
+			break;
+		}
+	}
+	free(keys);
+	return err;
+}
+
+int vx_slot_read(const int *fds, __u32 slot, struct vx_compiled *c)
+{
+	int err;
+
+	err = vx_array_read(fds[VX_MAP_SIGS], vx_sig_index(slot, 0, 0), c->sigs,
+			    sizeof(struct vx_sig), VX_NL4 * VX_SIG_PORTS);
+	if (!err)
+		err = vx_array_read(fds[VX_MAP_PROTOS], vx_proto_index(slot, 0),
+				    c->protos, 1, 256);
+	if (!err)
+		err = vx_array_read(fds[VX_MAP_RULES], vx_rules_index(slot, 0),
+				    c->rules, sizeof(struct vx_class_rules), VX_MAX_CLASS);
+	return err;
+}
+
 static int vx_trie_new(size_t key_size, const char *name)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);

@@ -16,6 +16,9 @@ int vx_policy_install(const int *fds, __u32 slot, const struct vx_policy *pol,
 /* Write only the compiled tables of @slot (no prefixes, no stored form). */
 int vx_slot_write(const int *fds, __u32 slot, const struct vx_compiled *c);
 
+/* Read back the compiled tables @slot holds (tests compare them). */
+int vx_slot_read(const int *fds, __u32 slot, struct vx_compiled *c);
+
 /* The canonical JSON stored with @slot (malloc'd into *json). */
 int vx_store_read(const int *fds, __u32 slot, char **json);
 

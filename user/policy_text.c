@@ -171,7 +171,7 @@ static int vx_class_tok(struct vx_line *l, const struct vx_tok *t)
 			    "unknown class '%s' (see vpnxdp-policy(5) for the list)", word);
 	if (!VX_CLASS_IS_VPN(cls))
 		return fail(l, t->col,
-			    "class '%s' takes no policy: traffic that is not VPN is always passed",
+			    "class '%s' takes no action: traffic that is not VPN is always passed",
 			    word);
 	return cls;
 }
@@ -354,7 +354,7 @@ static int vx_line_rule(struct vx_policy *pol, struct vx_line *l,
 		} else {
 			tok_copy(word, sizeof(word), &kw);
 			fail(l, kw.col, tok_is(&kw, "from") || tok_is(&kw, "rate") ?
-			     "'%s' given twice" : "unexpected '%s' (from or rate)", word);
+			     "'%s' given twice" : "unexpected '%s' after the action (from or rate)", word);
 			goto bad;
 		}
 	}
