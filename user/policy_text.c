@@ -306,6 +306,7 @@ static int vx_clause_rate(struct vx_line *l, struct vx_ruledef *r,
 	if (vx_number(t->s, t->len, VX_MAX_RATE, &v) || v == 0)
 		return fail(l, t->col, "bad burst '%s' (1..1000000000 packets)", word);
 	r->burst = (__u32)v;
+	*more = vx_next(l, t);
 	return 0;
 }
 
