@@ -128,7 +128,7 @@ static __always_inline bool vx_from_match(const struct vx_pkt *p, __u32 slot,
  * lock on the fast path.
  */
 static __always_inline bool vx_rate_ok(const struct vx_pkt *p, __u32 cls,
-				       __u32 i, const struct vx_rule *r)
+				       const struct vx_rule *r)
 {
 	struct vx_rate_key k = {};
 	__u64 now = bpf_ktime_get_ns(), t, *tat;
@@ -136,7 +136,7 @@ static __always_inline bool vx_rate_ok(const struct vx_pkt *p, __u32 cls,
 	__builtin_memcpy(k.addr, p->saddr, 16);
 	k.ipver = p->ipver;
 	k.cls = (__u8)cls;
-	k.rule = (__u8)i;
+	k.bucket = r->bucket;
 	tat = bpf_map_lookup_elem(&vx_rate, &k);
 	if (!tat) {
 		t = now + r->interval;
@@ -146,7 +146,9 @@ static __always_inline bool vx_rate_ok(const struct vx_pkt *p, __u32 cls,
 	t = *tat;
 	if (t < now)
 		t = now;
-	if (t - now >= r->tolerance)
+	/* Admit while the bucket, this packet included, holds at most
+	 * `burst` packets' worth of time. */
+	if (t + r->interval - now > r->tolerance)
 		return false;
 	*tat = t + r->interval;
 	return true;
@@ -180,14 +182,17 @@ vx_rules_walk(const struct vx_pkt *p, __u32 slot, __u32 cls,
 			missed = true;
 			continue;
 		}
-		if ((r->flags & VX_RULE_RATE) && !vx_rate_ok(p, cls, i, r)) {
+		if ((r->flags & VX_RULE_RATE) && !vx_rate_ok(p, cls, r)) {
 			j.action = VX_ACT_DROP;
 			j.reason = VX_R_RATE;
 			return j;
 		}
 		j.action = r->action;
+		/* A catch-all drop reached after allow-lists that did not
+		 * match is the allow-list denying the source. */
 		if (j.action == VX_ACT_DROP)
-			j.reason = missed ? VX_R_DENY : VX_R_RULE;
+			j.reason = missed && !(r->flags & VX_RULE_FROM) ? VX_R_DENY
+									: VX_R_RULE;
 		return j;
 	}
 	/* No rule matched: counted and passed. */

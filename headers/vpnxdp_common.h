@@ -109,7 +109,11 @@ static inline __u32 vx_proto_index(__u32 slot, __u32 proto)
 struct vx_rule {
 	__u8 action;     /* enum vx_action */
 	__u8 flags;      /* VX_RULE_* */
-	__u8 pad[6];
+	__u8 pad[2];
+	__u32 bucket;    /* rate limit: identity of the rule (a hash of what it
+			  * says) in the vx_rate key, so that a push keeps the
+			  * buckets of unchanged rules and starts changed ones
+			  * afresh */
 	__u64 interval;  /* rate limit: ns between packets (1e9 / rate) */
 	__u64 tolerance; /* rate limit: burst * interval */
 };
@@ -159,7 +163,7 @@ struct vx_pfx6_key {
 
 /*
  * Per-source rate limits: BPF_MAP_TYPE_LRU_HASH vx_rate, key source address
- * + class + rule, value the GCRA "theoretical arrival time" in ns.  A source
+ * + class + rule identity, value the GCRA "theoretical arrival time" in ns.  A source
  * that has been quiet longest is forgotten first when the map is full.
  */
 #define VX_RATE_SOURCES 1000000u
@@ -168,8 +172,8 @@ struct vx_rate_key {
 	__u32 addr[4];
 	__u8 ipver;
 	__u8 cls;
-	__u8 rule;
-	__u8 pad;
+	__u8 pad[2];
+	__u32 bucket;    /* struct vx_rule.bucket */
 };
 
 /* Verdict reasons, for the counters. */

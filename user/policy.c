@@ -332,6 +332,25 @@ static void vx_compile_sig(struct vx_compiled *out, const struct vx_sigdef *sd)
 	}
 }
 
+/* FNV-1a over what a rule says: the same rule in the next push keeps its
+ * rate-limit buckets, a changed one starts with full buckets. */
+static __u32 vx_rule_hash(int cls, const struct vx_ruledef *r)
+{
+	__u32 h = 2166136261u;
+	const __u8 *p;
+
+#define VX_FNV(ptr, n) \
+	for (p = (const __u8 *)(ptr); p < (const __u8 *)(ptr) + (n); p++) \
+		h = (h ^ *p) * 16777619u
+	VX_FNV(&cls, sizeof(cls));
+	VX_FNV(&r->action, sizeof(r->action));
+	VX_FNV(&r->rate, sizeof(r->rate));
+	VX_FNV(&r->burst, sizeof(r->burst));
+	VX_FNV(r->pfx, r->npfx * sizeof(*r->pfx));
+#undef VX_FNV
+	return h;
+}
+
 void vx_policy_compile(const struct vx_policy *pol, struct vx_compiled *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -381,6 +400,7 @@ void vx_policy_compile(const struct vx_policy *pol, struct vx_compiled *out)
 								 : VX_RULE_FROM6;
 			if (r->rate) {
 				o->flags |= VX_RULE_RATE;
+				o->bucket = vx_rule_hash(c, r);
 				o->interval = 1000000000ull / r->rate;
 				o->tolerance = o->interval * r->burst;
 			}
