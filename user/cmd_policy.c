@@ -283,7 +283,7 @@ static bool vx_class_same(char **l1, size_t n1, char **l2, size_t n2,
 			k++;
 		if (i == n1 || k == n2)
 			return i == n1 && k == n2;
-		if (strcmp(l1[i++], l2[k++]))
+		if (strcmp(l1[i++], l2[k++]) != 0)
 			return false;
 	}
 }

@@ -279,13 +279,15 @@ int vx_policy_parse_json(struct vx_policy *pol, const char *buf, size_t len,
 {
 	static const char *const keys[] = { "version", "generation", "classes",
 					    "signatures", NULL };
-	struct vx_jctx j = { pol, d };
+	struct vx_jctx j;
 	json_error_t err;
 	json_t *root, *v;
 	size_t i;
 	int ret = -1;
 
 	memset(d, 0, sizeof(*d));
+	j.pol = pol;
+	j.d = d;
 	snprintf(d->file, sizeof(d->file), "%s", fname);
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (!root) {

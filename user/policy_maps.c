@@ -93,7 +93,7 @@ int vx_slot_read(const int *fds, __u32 slot, struct vx_compiled *c)
 
 static int vx_trie_new(size_t key_size, const char *name)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	struct bpf_map_create_opts o = { .sz = sizeof(o), .map_flags = BPF_F_NO_PREALLOC };
 	int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, name, (__u32)key_size, 1,
 				VX_MAX_PREFIXES, &o);
 

@@ -287,7 +287,7 @@ static int vx_clause_rate(struct vx_line *l, struct vx_ruledef *r,
 	if (!vx_next(l, t))
 		return fail(l, after(kw), "%s", "expected a rate like 200/s after 'rate'");
 	tok_copy(word, sizeof(word), t);
-	if (t->len < 3 || memcmp(t->s + t->len - 2, "/s", 2) ||
+	if (t->len < 3 || memcmp(t->s + t->len - 2, "/s", 2) != 0 ||
 	    vx_number(t->s, t->len - 2, VX_MAX_RATE, &v))
 		return fail(l, t->col, "bad rate '%s' (packets per second, like 200/s, "
 			    "at most 1000000000/s)", word);
