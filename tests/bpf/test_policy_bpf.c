@@ -288,6 +288,68 @@ static void test_slotstats(void)
 	result("bpf_policy_slot_verdict_counters");
 }
 
+static __u64 slotstat(__u32 slot, __u32 cls, __u32 drop)
+{
+	__u32 idx = vx_slotstats_index(slot, cls, drop);
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 v[512], sum = 0;
+
+	if (ncpu > 512 || bpf_map_lookup_elem(fds[VX_MAP_SLOTSTATS], &idx, v))
+		return ~0ull;
+	for (int c = 0; c < ncpu; c++)
+		sum += v[c];
+	return sum;
+}
+
+static int compile_text(const char *t, struct vx_compiled *c)
+{
+	struct vx_policy pol;
+	struct vx_diag d;
+	int rc;
+
+	vx_policy_init(&pol);
+	rc = vx_policy_parse_text(&pol, t, strlen(t), "t", &d);
+	vx_policy_compile(&pol, c);
+	vx_policy_free(&pol);
+	return rc;
+}
+
+/*
+ * Negative control for the atomic-flip test of test_policy_push.sh: the two
+ * policies it flips between judge a mixed slot (one policy's signatures with
+ * the other's rules) as "pass", and the per-slot counters show it.  Here a
+ * slot is torn on purpose, by writing the live slot in place (what
+ * `policy apply` never does).
+ */
+static void test_torn_slot_visible(void)
+{
+	static const char a[] = "signature esp ip 99\nesp drop from 198.51.100.0/24\n";
+	static const char b[] = "signature ah ip 99\nah drop from 198.51.100.0/24\n";
+	static struct vx_compiled ca, cb, mixed;
+	uint8_t l4[64];
+	struct pkt_spec sp = { .ipver = 4, .proto = 99, .swap_addrs = true, .l4 = l4,
+			       .l4len = sizeof(l4) };
+	__u64 p0, d0;
+	int err = apply(a);
+
+	memset(l4, 0x41, sizeof(l4));
+	fr.len = pkt_build(PKT_DATA(&fr), PKT_MAX, &sp); /* from 198.51.100.2 */
+	begin();
+	expect(err == 0 && compile_text(a, &ca) == 0 && compile_text(b, &cb) == 0, "policies");
+	p0 = slotstat(live_slot, VX_C_ESP, 0);
+	d0 = slotstat(live_slot, VX_C_ESP, 1);
+	expect(run(1) == 0, "whole policy A did not drop");
+	expect(slotstat(live_slot, VX_C_ESP, 1) == d0 + 1, "drop not in slot counters");
+	mixed = ca;
+	memcpy(mixed.rules, cb.rules, sizeof(mixed.rules));
+	err = vx_slot_write(fds, live_slot, &mixed);
+	expect(err == 0, "write: %s", strerror(-err));
+	expect(run(1) == 1, "torn slot (A signatures, B rules) did not pass");
+	expect(slotstat(live_slot, VX_C_ESP, 0) == p0 + 1, "mixed verdict not seen as a pass");
+	result("bpf_policy_torn_slot_shows_as_pass_in_slot_counters");
+	apply("");
+}
+
 /* The stored canonical form reads back as what was applied. */
 static void test_store(void)
 {
@@ -417,6 +479,7 @@ int main(int argc, char **argv)
 		test_rate();
 		test_slotstats();
 		test_store();
+		test_torn_slot_visible();
 	}
 	test_big(bench);
 	vpnxdp_bpf__destroy(skel);
