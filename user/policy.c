@@ -498,6 +498,7 @@ int vx_policy_load(const char *file, bool json, struct vx_policy *pol)
 	vx_policy_init(pol);
 	if (vx_read_file(file, &buf, &len, err, sizeof(err))) {
 		vx_err("%s", err);
+		vx_policy_free(pol);
 		return -1;
 	}
 	/* No text policy starts with '{': a JSON file needs no flag. */
