@@ -434,8 +434,21 @@ static void test_big(bool bench)
 	frame(PKT_K_DNS, 4, false);
 	obig = ns_per_packet(200000);
 	if (bench) {
+		static const char *const parts[] = {
+			"wireguard count from 192.0.2.0/24\n",
+			"wireguard count rate 1000000000/s burst 1000000000\n",
+			"wireguard count from 192.0.2.0/24 rate 1000000000/s burst 1000000000\n",
+		};
+
 		printf("policy of 10000 signatures + 100000 prefixes: install + switch %.3f s\n",
 		       t1 - t0);
+		frame(PKT_K_WG, 4, false);
+		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+			apply(parts[i]);
+			printf("ns/packet, wireguard, policy '%.*s': %.1f\n",
+			       (int)strlen(parts[i]) - 1, parts[i], ns_per_packet(200000));
+		}
+		apply(t);
 		printf("ns/packet, wireguard (allow-list hit + rate limit): default policy %.1f, "
 		       "big policy %.1f (%.2fx)\n", vdef, vbig, vbig / vdef);
 		printf("ns/packet, dns (not VPN): default policy %.1f, big policy %.1f (%.2fx)\n",
