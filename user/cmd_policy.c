@@ -68,13 +68,34 @@ static int vx_policy_open(const char *ifname, struct vx_pins *pins)
 	return -1;
 }
 
-/* The policy in force: its canonical JSON and generation. */
+/*
+ * The policy in force: its canonical JSON and generation.  Readers take no
+ * lock; a slot is only ever written while it is idle, so a read is whole if
+ * the generation did not change while it ran (else it is read again).
+ */
 static int vx_live_json(struct vx_pins *pins, char **json, struct vx_config *cfg)
 {
-	int err = vx_read_config(pins, cfg);
+	struct vx_config again;
+	int err = 0;
 
-	if (!err)
-		err = vx_store_read(pins->map_fd, cfg->slot & 1, json);
+	*json = NULL;
+	for (int tries = 0; tries < 20; tries++) {
+		free(*json);
+		*json = NULL;
+		err = vx_read_config(pins, cfg);
+		if (!err)
+			err = vx_store_read(pins->map_fd, cfg->slot & 1, json);
+		if (!err)
+			err = vx_read_config(pins, &again);
+		if (!err && again.generation == cfg->generation && again.slot == cfg->slot)
+			break;
+		if (!err)
+			err = -EAGAIN;
+	}
+	if (err) {
+		free(*json);
+		*json = NULL;
+	}
 	if (err)
 		vx_err("%s: cannot read the policy in force: %s", pins->ifname,
 		       strerror(-err));

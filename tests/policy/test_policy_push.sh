@@ -253,6 +253,15 @@ TG_PID=$!
 sleep 0.5
 FLIPS=${FLIPS:-300}
 fails=0
+# Readers take no lock: `policy show` during the flips must always print one
+# whole policy, A or B.
+(
+	for ((i = 0; i < 60; i++)); do
+		vx policy show "$IF" >"$TMP/show.$i" 2>&1 || echo "exit $?" >>"$TMP/show.$i"
+		sleep 0.1
+	done
+) &
+SHOW_PID=$!
 for ((i = 0; i < FLIPS; i++)); do
 	if ((i % 2)); then f=flipA; else f=flipB; fi
 	vx policy apply "$IF" "$TMP/$f.pol" >/dev/null 2>&1 || fails=$((fails + 1))
@@ -260,6 +269,20 @@ done
 kill -- "-$TG_PID" 2>/dev/null
 wait "$TG_PID" 2>/dev/null
 TG_PID=
+wait "$SHOW_PID"
+canonA=$(printf 'esp drop from 198.51.100.0/24\nsignature esp ip 99')
+canonB=$(printf 'ah drop from 198.51.100.0/24\nsignature ah ip 99')
+torn=0 seen=0
+for f in "$TMP"/show.*; do
+	got=$(grep -v '^#' "$f")
+	seen=$((seen + 1))
+	[ "$got" = "$canonA" ] || [ "$got" = "$canonB" ] || { torn=$((torn + 1)); bad_show=$got; }
+done
+if [ "$seen" -eq 60 ] && [ "$torn" -eq 0 ]; then
+	t_pass show_during_flips_always_one_whole_policy
+else
+	t_fail show_during_flips_always_one_whole_policy "$torn of $seen shows were neither policy: ${bad_show:-}"
+fi
 sleep 0.2
 declare -A dl
 for s in 0 1; do for c in $ESP $AH; do for v in 0 1; do dl[$s$c$v]=$(( $(slotstat $s $c $v) - s0[$s$c$v] )); done; done; done
