@@ -261,6 +261,19 @@ out:
 	return err;
 }
 
+int vx_policy_install_compiled(const int *fds, __u32 slot,
+			       const struct vx_policy *pol,
+			       const struct vx_compiled *c, const char *json)
+{
+	int err = vx_slot_prefixes(fds, slot, pol);
+
+	if (!err)
+		err = vx_slot_write(fds, slot, c);
+	if (!err)
+		err = vx_store_write(fds, slot, json);
+	return err;
+}
+
 int vx_policy_install(const int *fds, __u32 slot, const struct vx_policy *pol,
 		      const char *json)
 {
@@ -270,11 +283,7 @@ int vx_policy_install(const int *fds, __u32 slot, const struct vx_policy *pol,
 	if (!c)
 		return -ENOMEM;
 	vx_policy_compile(pol, c);
-	err = vx_slot_prefixes(fds, slot, pol);
-	if (!err)
-		err = vx_slot_write(fds, slot, c);
-	if (!err)
-		err = vx_store_write(fds, slot, json);
+	err = vx_policy_install_compiled(fds, slot, pol, c, json);
 	free(c);
 	return err;
 }

@@ -13,6 +13,11 @@
 int vx_policy_install(const int *fds, __u32 slot, const struct vx_policy *pol,
 		      const char *json);
 
+/* The same with @c, @pol compiled (and possibly adjusted, as replay does). */
+int vx_policy_install_compiled(const int *fds, __u32 slot,
+			       const struct vx_policy *pol,
+			       const struct vx_compiled *c, const char *json);
+
 /* Write only the compiled tables of @slot (no prefixes, no stored form). */
 int vx_slot_write(const int *fds, __u32 slot, const struct vx_compiled *c);
 

@@ -47,6 +47,11 @@ static const struct vx_cmd vx_cmds[] = {
 	  "    change. --json: FILE is JSON (a file starting with '{' always is);\n"
 	  "    show prints JSON that apply reads back. FILE '-' is standard input.\n"
 	  "    See vpnxdp-policy(5)." },
+	{ "replay", cmd_replay,
+	  "replay [--policy FILE] [--json] CAPTURE...\n"
+	  "    Dry run: the real program judges every frame of pcap/pcapng captures\n"
+	  "    (BPF_PROG_TEST_RUN, nothing attached); prints per flow the class,\n"
+	  "    confidence, packets, bytes and dropped." },
 };
 
 #define VX_NCMDS (sizeof(vx_cmds) / sizeof(vx_cmds[0]))
