@@ -333,3 +333,27 @@ vx policy show "$IF" --json >"$TMP/big.json"
 expect big_policy_json_roundtrip_unchanged 0 out 'policy unchanged' -- vx policy apply "$IF" --json "$TMP/big.json"
 
 expect detach 0 out "$IF: detached" -- vx detach "$IF"
+
+# ------------------------------------- replay: a dry run of allow-lists
+# The real program over a real capture (../shared/pcap/wireguard.pcap: one
+# flow from 10.9.0.1, one whose replies come from 192.168.0.14): only the
+# sources outside the allow-list are dropped.
+# ../shared/pcap beside the repository (or beside the worktrees' directory)
+PCAP=${VX_PCAP_DIR:-}
+for d in ../shared/pcap ../../shared/pcap; do
+	[ -z "$PCAP" ] && [ -r "$d/wireguard.pcap" ] && PCAP=$(cd "$d" && pwd)
+done
+if [ -r "$PCAP/wireguard.pcap" ]; then
+	printf 'wireguard count from 10.9.0.0/24, 139.162.192.157\nwireguard drop\n' >"$TMP/replay.pol"
+	"$VPNXDP" replay --json --policy "$TMP/replay.pol" "$PCAP/wireguard.pcap" 2>/dev/null >"$TMP/replay.json"
+	got=$(/usr/bin/python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    f = json.loads(l)
+    print(f["src"], f["packets"], f["dropped"])' "$TMP/replay.json" | sort | tr '\n' ';')
+	# 10.9.0.1's flow is allowed both ways (10.9.0.2 answers from the
+	# allowed /24); the other flow's 12 replies from 192.168.0.14 are not.
+	t_eq replay_allowlist_drops_only_unlisted_sources "$got" "10.9.0.1 22 0;139.162.192.157 30 12;"
+else
+	t_skip replay_allowlist "no ../shared/pcap/wireguard.pcap (set VX_PCAP_DIR)"
+fi
