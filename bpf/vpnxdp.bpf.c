@@ -87,8 +87,9 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	cfg = bpf_map_lookup_elem(&vx_config, &zero);
 	if (!cfg)
 		return XDP_PASS;
-	/* Read the live slot once: this packet is judged by that policy. */
-	slot = cfg->slot & 1;
+	/* Read the live slot once (volatile: the compiler may not load it
+	 * again later): this packet is judged by that policy. */
+	slot = *(volatile __u32 *)&cfg->slot & 1;
 
 	v = vx_classify(NULL, &p, data, data_end, slot);
 
