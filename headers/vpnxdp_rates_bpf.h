@@ -140,19 +140,25 @@ static __always_inline int vx_ev_allow(struct vx_rate_state *st, __u64 now)
 	return 1;
 }
 
-/* Emit one event about @p, if the cap and the ring allow.  Out of line:
- * only drops and new flows get here. */
+/* What an event says beyond the packet, packed in one argument (a BPF
+ * function takes at most five). */
+#define VX_EV_INFO(type, cls, conf, reason) \
+	((__u32)(type) | (__u32)(cls) << 8 | (__u32)(conf) << 16 | \
+	 (__u32)(reason) << 24)
+
+/* Emit one event about @p (@info: VX_EV_INFO()), if the cap and the ring
+ * allow.  Out of line: only drops and new flows get here. */
 static __noinline int vx_event_emit(struct xdp_md *ctx, const struct vx_pkt *p,
-				    __u32 type, __u32 cls, __u32 conf,
-				    __u32 reason, __u32 len)
+				    __u32 info)
 {
 	struct vx_rate_state *st;
 	struct vx_event *e;
-	__u32 zero = 0;
+	__u32 zero = 0, len;
 	__u64 now;
 
 	if (!ctx || !p)
 		return 0;
+	len = ctx->data_end - ctx->data;
 	st = bpf_map_lookup_elem(&vx_rstate, &zero);
 	if (!st)
 		return 0;
@@ -167,10 +173,10 @@ static __noinline int vx_event_emit(struct xdp_md *ctx, const struct vx_pkt *p,
 	e->ts_ns = now;
 	e->ifindex = ctx->ingress_ifindex;
 	e->cpu = bpf_get_smp_processor_id();
-	e->type = type;
-	e->cls = cls;
-	e->reason = reason;
-	e->conf = conf;
+	e->type = info & 0xff;
+	e->cls = (info >> 8) & 0xff;
+	e->conf = (info >> 16) & 0xff;
+	e->reason = info >> 24;
 	e->ipver = p->ipver;
 	e->l4proto = p->l4proto;
 	e->len = len > 0xffff ? 0xffff : len;

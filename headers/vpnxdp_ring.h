@@ -86,22 +86,13 @@ enum vx_event_type {
 	VX_EV_NEW_FLOW = 2, /* first packet of a VPN flow not seen before */
 };
 
-/* Why a packet was dropped (vx_event.reason). */
-enum vx_drop_reason {
-	VX_DR_NONE = 0,
-	VX_DR_RULE = 1, /* the class's action is drop */
-	VX_DR_RATE = 2, /* over its source's rate limit */
-	VX_DR_DENY = 3, /* source not in the allow-list */
-	VX_NDR,
-};
-
 struct vx_event {
 	__u64 ts_ns;     /* bpf_ktime_get_ns() */
 	__u32 ifindex;   /* ingress interface */
 	__u32 cpu;
 	__u8 type;       /* enum vx_event_type */
 	__u8 cls;        /* enum vx_class */
-	__u8 reason;     /* enum vx_drop_reason (drops) */
+	__u8 reason;     /* enum vx_reason (drops) */
 	__u8 conf;       /* enum vx_confidence */
 	__u8 ipver;      /* 4 or 6; 0: not IP */
 	__u8 l4proto;    /* IPPROTO_* */

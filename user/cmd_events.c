@@ -39,12 +39,13 @@ static void vx_ev_sig(int sig)
 	vx_ev_stop = 1;
 }
 
-static const char *const vx_reason_names[VX_NDR] = {
-	[VX_DR_NONE] = "none",
-	[VX_DR_RULE] = "rule",
-	[VX_DR_RATE] = "rate",
-	[VX_DR_DENY] = "deny",
+static const char *const vx_reason_names[] = {
+	[VX_R_NONE] = "none",
+	[VX_R_RULE] = "rule",
+	[VX_R_RATE] = "rate",
+	[VX_R_DENY] = "deny",
 };
+#define VX_NREASON (sizeof(vx_reason_names) / sizeof(vx_reason_names[0]))
 
 static const char *vx_ev_type(unsigned int t)
 {
@@ -93,7 +94,7 @@ static int vx_ev_print(const char *ifname, const struct vx_event *e,
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], ts[64], pbuf[8];
 	double t = vx_mono_to_real(e->ts_ns);
 	const char *proto = vx_l4_name(e->l4proto);
-	const char *reason = e->reason < VX_NDR ? vx_reason_names[e->reason] : "unknown";
+	const char *reason = e->reason < VX_NREASON ? vx_reason_names[e->reason] : "unknown";
 	bool ports = e->l4proto == IPPROTO_UDP || e->l4proto == IPPROTO_TCP;
 
 	if (!proto) {

@@ -19,10 +19,15 @@
 enum vx_map_id {
 	VX_MAP_SIGS,
 	VX_MAP_PROTOS,
-	VX_MAP_ACTIONS,
+	VX_MAP_RULES,
 	VX_MAP_CONFIG,
 	VX_MAP_COUNTERS,
 	VX_MAP_META,
+	VX_MAP_PFX4,
+	VX_MAP_PFX6,
+	VX_MAP_RATE,
+	VX_MAP_SLOTSTATS,
+	VX_MAP_STORE,
 	VX_MAP_RATES,   /* ring: rate records (vpnxdp_ring.h) */
 	VX_MAP_EVENTS,  /* ring: events */
 	VX_MAP_RSTATE,  /* per-CPU rate/event state */

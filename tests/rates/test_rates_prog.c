@@ -398,7 +398,7 @@ static void test_drops_events(void)
 	if (v.bad || v.n < 1)
 		FAIL("drop_event_fields", "%d events, %d malformed", v.n, v.bad);
 	else if (v.first.type != VX_EV_DROP || v.first.cls != VX_C_WIREGUARD ||
-		 v.first.reason != VX_DR_RULE || v.first.ipver != 4 ||
+		 v.first.reason != VX_R_RULE || v.first.ipver != 4 ||
 		 v.first.l4proto != IPPROTO_UDP || v.first.sport != 40000 ||
 		 v.first.dport != 51820 || v.first.saddr[0] != sa ||
 		 v.first.daddr[0] != da || v.first.len != wg.len)
