@@ -421,6 +421,49 @@ out:
 	vpnxdp_bpf__destroy(e.skel);
 }
 
+/* The drop event says why: an allow-list that leaves the source out (deny),
+ * a per-source rate limit (rate). */
+static void test_reasons(void)
+{
+	static const struct {
+		const char *name, *policy;
+		__u8 reason;
+	} cases[] = {
+		{ "event_reason_deny", "wireguard pass from 203.0.113.0/24\nwireguard drop\n", VX_R_DENY },
+		{ "event_reason_rate", "wireguard count rate 10/s burst 10\n", VX_R_RATE },
+	};
+	struct frame wg, other;
+
+	frames(&wg, &other);
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct ring_buffer *rb;
+		struct evs v = { 0 };
+		struct env e;
+		__u32 ret;
+
+		if (load(&e, 10000000, VX_RING_DEFAULT, 1, cases[k].policy)) {
+			printf("FAIL %s: cannot load the program\n", cases[k].name);
+			fails++;
+			continue;
+		}
+		run(e.prog, &wg, 50, &ret, NULL);
+		rb = ring_buffer__new(e.fds[VX_MAP_EVENTS], on_ev, &v, NULL);
+		if (rb) {
+			ring_buffer__consume(rb);
+			ring_buffer__free(rb);
+		}
+		if (v.n < 1 || v.bad || v.first.type != VX_EV_DROP ||
+		    v.first.reason != cases[k].reason || v.first.cls != VX_C_WIREGUARD) {
+			printf("FAIL %s: %d events, first: type %u reason %u class %u\n",
+			       cases[k].name, v.n, v.first.type, v.first.reason, v.first.cls);
+			fails++;
+		} else {
+			printf("PASS %s\n", cases[k].name);
+		}
+		vpnxdp_bpf__destroy(e.skel);
+	}
+}
+
 static void test_overflow(void)
 {
 	const __u64 ivl = 10000000; /* 10 ms */
@@ -548,6 +591,7 @@ int main(void)
 	test_records_sum();
 	test_idle();
 	test_drops_events();
+	test_reasons();
 	test_overflow();
 	test_cost();
 	return fails ? 1 : 0;
