@@ -56,6 +56,22 @@ struct {
 	__type(value, struct vx_meta);
 } vx_meta SEC(".maps");
 
+/* Flow and fragment caches (vpnxdp_common.h).  vx_flows' size is set at
+ * attach (bpf_map__set_max_entries) from --flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VX_FLOWS_DEFAULT);
+	__type(key, struct vx_flow_key);
+	__type(value, struct vx_flow_val);
+} vx_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VX_FRAGS_MAX);
+	__type(key, struct vx_frag_key);
+	__type(value, struct vx_flow_val);
+} vx_frags SEC(".maps");
+
 struct vx_env; /* the BPF side finds its tables through the maps above */
 
 static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
@@ -68,6 +84,32 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index)
 {
 	return bpf_map_lookup_elem(&vx_protos, &index);
+}
+
+static __always_inline const struct vx_flow_val *
+vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k)
+{
+	return bpf_map_lookup_elem(&vx_flows, k);
+}
+
+static __always_inline void vx_fc_update(struct vx_env *env,
+					 const struct vx_flow_key *k,
+					 const struct vx_flow_val *v)
+{
+	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
+}
+
+static __always_inline const struct vx_flow_val *
+vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k)
+{
+	return bpf_map_lookup_elem(&vx_frags, k);
+}
+
+static __always_inline void vx_frag_update(struct vx_env *env,
+					   const struct vx_frag_key *k,
+					   const struct vx_flow_val *v)
+{
+	bpf_map_update_elem(&vx_frags, k, v, BPF_ANY);
 }
 
 #include "vpnxdp_classify.h"

@@ -1,17 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The classifier: one frame in, one class out.
+ * The classifier: one frame in, one class (and how sure) out.
  *
- * The signature tables are maps in the XDP program and plain arrays in
- * userspace, so the includer supplies the two lookups before including this
- * file:
+ * The signature tables and the two caches are maps in the XDP program and
+ * plain memory in userspace, so the includer supplies these before
+ * including this file (struct vx_env is whatever it needs to find them):
  *
- *   static __always_inline const struct vx_sig *
- *   vx_sig_lookup(struct vx_env *env, __u32 index);   index: vx_sig_index()
- *   static __always_inline const __u8 *
- *   vx_proto_lookup(struct vx_env *env, __u32 index); index: vx_proto_index()
+ *   const struct vx_sig *vx_sig_lookup(struct vx_env *, __u32 index);
+ *       index: vx_sig_index()
+ *   const __u8 *vx_proto_lookup(struct vx_env *, __u32 index);
+ *       index: vx_proto_index()
+ *   const struct vx_flow_val *vx_fc_lookup(struct vx_env *,
+ *                                          const struct vx_flow_key *);
+ *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
+ *                     const struct vx_flow_val *);
+ *   const struct vx_flow_val *vx_frag_lookup(struct vx_env *,
+ *                                            const struct vx_frag_key *);
+ *   void vx_frag_update(struct vx_env *, const struct vx_frag_key *,
+ *                       const struct vx_flow_val *);
  *
- * struct vx_env is whatever the includer needs to find its tables.
+ * The cache functions may forget (LRU) but must return what was last
+ * stored for a key they still hold.
+ *
+ * Order of the checks, cheapest decisive first:
+ *   1. a signature on the port, confirmed by the payload: done;
+ *   2. payload checks that work on any port (VX_CONF_PAYLOAD): done;
+ *   3. the flow cache: a flow identified before keeps its class;
+ *   4. otherwise the signature's class unconfirmed (VX_CONF_PORT), or other.
+ * A packet identified by 1 or 2 records its flow in the cache.
  */
 #ifndef VPNXDP_CLASSIFY_H
 #define VPNXDP_CLASSIFY_H
@@ -25,17 +41,59 @@ static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
 							   __u32 index);
 static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index);
+static __always_inline const struct vx_flow_val *
+vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
+static __always_inline void vx_fc_update(struct vx_env *env,
+					 const struct vx_flow_key *k,
+					 const struct vx_flow_val *v);
+static __always_inline const struct vx_flow_val *
+vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k);
+static __always_inline void vx_frag_update(struct vx_env *env,
+					   const struct vx_frag_key *k,
+					   const struct vx_flow_val *v);
 
-/* A port signature matched: let the payload confirm or overrule it. */
-static __always_inline struct vx_verdict
-vx_confirm_port(const struct vx_pkt *p, const void *data_end,
-		const struct vx_sig *sig)
+/* Does endpoint (a, pa) sort before (b, pb)?  Addresses compared as the
+ * words they are stored in: any total order works, both directions of a
+ * flow only have to agree. */
+static __always_inline int vx_ep_before(const __u32 *a, __u16 pa,
+					const __u32 *b, __u16 pb)
 {
-	struct vx_verdict v = { sig->cls, VX_CONF_PORT };
+VX_UNROLL
+	for (int i = 0; i < 4; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i];
+	return pa <= pb;
+}
 
-	if ((sig->flags & VX_SIG_NATT) && p->l4proto == IPPROTO_UDP)
-		return vx_check_natt(p, data_end, sig->cls);
-	return v;
+/* The flow key of @p, the same for both directions. */
+static __always_inline void vx_flow_key(struct vx_flow_key *k,
+					const struct vx_pkt *p)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->proto = p->l4proto;
+	k->ipver = p->ipver;
+	if (vx_ep_before(p->saddr, p->sport, p->daddr, p->dport)) {
+		__builtin_memcpy(k->addr_lo, p->saddr, 16);
+		__builtin_memcpy(k->addr_hi, p->daddr, 16);
+		k->port_lo = p->sport;
+		k->port_hi = p->dport;
+	} else {
+		__builtin_memcpy(k->addr_lo, p->daddr, 16);
+		__builtin_memcpy(k->addr_hi, p->saddr, 16);
+		k->port_lo = p->dport;
+		k->port_hi = p->sport;
+	}
+}
+
+static __always_inline void vx_frag_key(struct vx_frag_key *k,
+					const struct vx_pkt *p)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	__builtin_memcpy(k->saddr, p->saddr, 16);
+	__builtin_memcpy(k->daddr, p->daddr, 16);
+	k->id = p->frag_id;
+	k->proto = p->l4proto;
+	k->ipver = p->ipver;
 }
 
 /* Port signatures: destination port first (traffic to a server), then
@@ -43,7 +101,8 @@ vx_confirm_port(const struct vx_pkt *p, const void *data_end,
  *
  * A segment or datagram with no payload is never VPN by its port alone: a
  * SYN scan, a bare ACK or an empty datagram says nothing about the protocol
- * behind the port, and calling it VPN would flag every port scan. */
+ * behind the port, and calling it VPN would flag every port scan.  (A bare
+ * ACK of a flow already identified gets its class from the flow cache.) */
 static __always_inline struct vx_verdict
 vx_match_ports(struct vx_env *env, const struct vx_pkt *p,
 	       const void *data_end, __u32 slot)
@@ -57,10 +116,10 @@ vx_match_ports(struct vx_env *env, const struct vx_pkt *p,
 
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->dport));
 	if (sig && sig->cls)
-		return vx_confirm_port(p, data_end, sig);
+		return vx_confirm_port(p, data_end, sig->cls, sig->flags);
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->sport));
 	if (sig && sig->cls)
-		return vx_confirm_port(p, data_end, sig);
+		return vx_confirm_port(p, data_end, sig->cls, sig->flags);
 	return v;
 }
 
@@ -71,21 +130,77 @@ vx_match_proto(struct vx_env *env, const struct vx_pkt *p,
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
 	const __u8 *cls = vx_proto_lookup(env, vx_proto_index(slot, p->l4proto));
+	int ok = -1;
 
 	if (!cls || !*cls)
 		return v;
-	if (p->l4proto == IPPROTO_GRE) {
+	switch (p->l4proto) {
+	case IPPROTO_GRE:
 		/* Only PPTP's GRE is a VPN class; other GRE stays other
 		 * whatever the table says. */
-		if (*cls == VX_C_PPTP)
-			return vx_check_gre_pptp(p, data_end);
-		v.cls = *cls;
+		ok = *cls == VX_C_PPTP && vx_is_gre_pptp(p, data_end);
+		break;
+	case IPPROTO_ESP:
+		ok = vx_spi_ok(p, 0, data_end);
+		break;
+	case IPPROTO_AH:
+		ok = vx_spi_ok(p, 4, data_end);
+		break;
+	}
+	if (ok == 0)
+		return v;
+	v.cls = *cls;
+	if (ok > 0)
+		v.conf = VX_CONF_VERIFIED;
+	return v;
+}
+
+/* A flow known as Tailscale stays Tailscale when its WireGuard packets
+ * come: Tailscale is WireGuard plus its own discovery messages. */
+static __always_inline int vx_refines(__u8 flow_cls, __u8 pkt_cls)
+{
+	return flow_cls == VX_C_TAILSCALE && pkt_cls == VX_C_WIREGUARD;
+}
+
+/* UDP and TCP: signatures, payload, flow cache, in that order. */
+static __always_inline struct vx_verdict
+vx_classify_l4(struct vx_env *env, const struct vx_pkt *p,
+	       const void *data_end, __u32 slot)
+{
+	struct vx_verdict v = vx_match_ports(env, p, data_end, slot);
+	const struct vx_flow_val *fv;
+	struct vx_flow_key k;
+	struct vx_flow_val nv = {};
+	__u8 cls;
+
+	if (!(v.cls && v.conf == VX_CONF_VERIFIED) && p->payload_len) {
+		cls = p->l4proto == IPPROTO_UDP ? vx_find_udp(p, data_end) :
+						  vx_find_tcp(p, data_end);
+		if (cls) {
+			v.cls = cls;
+			v.conf = VX_CONF_PAYLOAD;
+		}
+	}
+
+	vx_flow_key(&k, p);
+	fv = vx_fc_lookup(env, &k);
+	if (v.cls && v.conf != VX_CONF_PORT) {
+		/* identified by its own bytes: remember the flow */
+		if (fv && vx_refines(fv->cls, v.cls)) {
+			v.cls = fv->cls;
+			return v;
+		}
+		if (!fv || fv->cls != v.cls) {
+			nv.cls = v.cls;
+			nv.conf = v.conf;
+			vx_fc_update(env, &k, &nv);
+		}
 		return v;
 	}
-	v.cls = *cls;
-	/* ESP and AH have no payload check: the IP protocol is the protocol. */
-	if (p->l4proto == IPPROTO_ESP || p->l4proto == IPPROTO_AH)
-		v.conf = VX_CONF_VERIFIED;
+	if (fv && VX_CLASS_IS_VPN(fv->cls)) {
+		v.cls = fv->cls;
+		v.conf = fv->conf;
+	}
 	return v;
 }
 
@@ -96,24 +211,39 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	    const void *data_end, __u32 slot)
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
+	const struct vx_flow_val *fv;
+	struct vx_frag_key fk;
+	struct vx_flow_val nv = {};
 	int r = vx_parse(p, data, data_end);
 
 	if (r == VX_PARSE_LATER_FRAG) {
-		v.cls = VX_C_FRAGMENT;
+		/* the class of its first fragment, if that was seen */
+		vx_frag_key(&fk, p);
+		fv = vx_frag_lookup(env, &fk);
+		if (fv) {
+			v.cls = fv->cls;
+			v.conf = fv->conf;
+		} else {
+			v.cls = VX_C_FRAGMENT;
+		}
 		return v;
 	}
 	if (r == VX_PARSE_L4_UNKNOWN)
-		return vx_match_proto(env, p, data_end, slot);
-	if (r != VX_PARSE_OK)
+		v = vx_match_proto(env, p, data_end, slot);
+	else if (r != VX_PARSE_OK)
 		return v;
+	else if (p->l4proto == IPPROTO_UDP || p->l4proto == IPPROTO_TCP)
+		v = vx_classify_l4(env, p, data_end, slot);
+	else
+		v = vx_match_proto(env, p, data_end, slot);
 
-	switch (p->l4proto) {
-	case IPPROTO_UDP:
-	case IPPROTO_TCP:
-		return vx_match_ports(env, p, data_end, slot);
-	default:
-		return vx_match_proto(env, p, data_end, slot);
+	if (p->frag == VX_FRAG_FIRST) {
+		vx_frag_key(&fk, p);
+		nv.cls = v.cls;
+		nv.conf = v.conf;
+		vx_frag_update(env, &fk, &nv);
 	}
+	return v;
 }
 
 #endif /* VPNXDP_CLASSIFY_H */

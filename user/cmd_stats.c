@@ -25,6 +25,10 @@ static int vx_stats_json(const char *ifname, const struct vx_config *cfg,
 		json_object_set_new(o, "packets", json_integer((json_int_t)cnt[c].packets));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)cnt[c].bytes));
 		json_object_set_new(o, "dropped", json_integer((json_int_t)cnt[c].dropped));
+		/* how the packets were identified: "verified", "port", "payload" */
+		for (int k = 0; k < VX_NCONF; k++)
+			json_object_set_new(o, vx_conf_names[k],
+					    json_integer((json_int_t)cnt[c].conf[k]));
 		json_object_set_new(protos, vx_class_name((unsigned int)c), o);
 	}
 	json_object_set_new(root, "protocols", protos);
@@ -41,12 +45,17 @@ static void vx_stats_text(const char *ifname, const struct vx_config *cfg,
 			  const struct vx_counters *cnt)
 {
 	printf("%s (policy generation %u)\n", ifname, cfg->generation);
-	printf("%-10s %14s %16s %12s\n", "class", "packets", "bytes", "dropped");
+	printf("%-11s %14s %16s %12s %14s %14s %14s\n", "class", "packets", "bytes",
+	       "dropped", "verified", "port", "payload");
 	for (int c = 0; c < VX_NCLASS; c++)
-		printf("%-10s %14llu %16llu %12llu\n", vx_class_name((unsigned int)c),
+		printf("%-11s %14llu %16llu %12llu %14llu %14llu %14llu\n",
+		       vx_class_name((unsigned int)c),
 		       (unsigned long long)cnt[c].packets,
 		       (unsigned long long)cnt[c].bytes,
-		       (unsigned long long)cnt[c].dropped);
+		       (unsigned long long)cnt[c].dropped,
+		       (unsigned long long)cnt[c].conf[VX_CONF_VERIFIED],
+		       (unsigned long long)cnt[c].conf[VX_CONF_PORT],
+		       (unsigned long long)cnt[c].conf[VX_CONF_PAYLOAD]);
 }
 
 int cmd_stats(int argc, char **argv)

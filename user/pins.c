@@ -26,6 +26,8 @@ const char *const vx_map_names[VX_NMAPS] = {
 	[VX_MAP_CONFIG] = "vx_config",
 	[VX_MAP_COUNTERS] = "vx_counters",
 	[VX_MAP_META] = "vx_meta",
+	[VX_MAP_FLOWS] = "vx_flows",
+	[VX_MAP_FRAGS] = "vx_frags",
 };
 
 int vx_bpffs_ensure(void)

@@ -23,6 +23,8 @@ enum vx_map_id {
 	VX_MAP_CONFIG,
 	VX_MAP_COUNTERS,
 	VX_MAP_META,
+	VX_MAP_FLOWS,
+	VX_MAP_FRAGS,
 	VX_NMAPS,
 };
 
