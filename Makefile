@@ -46,6 +46,8 @@ TEST_CSRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_CSRCS))
 ASAN_TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_CSRCS))
 TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
+# Tools built with the tests but not run as tests (bench_*.c).
+BENCH_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*/bench_*.c))
 
 .PHONY: all deps check bench demo install clean asan tests fuzz lint
 
@@ -92,7 +94,7 @@ $(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $
 
 asan: $(BUILD)/asan/vpnxdp $(ASAN_TEST_BINS)
 
-tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS)
+tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS) $(BENCH_BINS)
 
 # Every test: C suites (plain and under ASan+UBSan), shell suites, lint.
 check: deps

@@ -66,6 +66,13 @@ struct {
 } vx_flows SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_FLOWBITS_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} vx_flowbits SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, VX_FRAGS_MAX);
 	__type(key, struct vx_frag_key);
@@ -86,9 +93,16 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 	return bpf_map_lookup_elem(&vx_protos, &index);
 }
 
+/* The flow cache behind its Bloom filter (vx_flowbits): most packets
+ * belong to no cached flow and stop at one array load. */
 static __always_inline const struct vx_flow_val *
 vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k)
 {
+	__u32 h = vx_flow_hash(k), w = (h >> 6) % VX_FLOWBITS_WORDS;
+	__u64 *bits = bpf_map_lookup_elem(&vx_flowbits, &w);
+
+	if (!bits || !(*bits & (1ULL << (h & 63))))
+		return NULL;
 	return bpf_map_lookup_elem(&vx_flows, k);
 }
 
@@ -96,6 +110,12 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 					 const struct vx_flow_key *k,
 					 const struct vx_flow_val *v)
 {
+	__u32 h = vx_flow_hash(k), w = (h >> 6) % VX_FLOWBITS_WORDS;
+	__u64 *bits = bpf_map_lookup_elem(&vx_flowbits, &w);
+
+	/* the bit first: a reader that finds the entry must find the bit */
+	if (bits)
+		__sync_fetch_and_or(bits, 1ULL << (h & 63));
 	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
 }
 

@@ -162,17 +162,32 @@ static __always_inline int vx_refines(__u8 flow_cls, __u8 pkt_cls)
 	return flow_cls == VX_C_TAILSCALE && pkt_cls == VX_C_WIREGUARD;
 }
 
+/* Payloads starting further into the frame than this (only possible
+ * behind kilobytes of IPv6 extension headers) get no payload checks. */
+#define VX_MAX_PAYLOAD_OFF 1023
+
 /* UDP and TCP: signatures, payload, flow cache, in that order. */
 static __always_inline struct vx_verdict
-vx_classify_l4(struct vx_env *env, const struct vx_pkt *p,
+vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
 	       const void *data_end, __u32 slot)
 {
-	struct vx_verdict v = vx_match_ports(env, p, data_end, slot);
+	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
 	const struct vx_flow_val *fv;
 	struct vx_flow_key k;
 	struct vx_flow_val nv = {};
+	__u32 off = (__u32)(p->payload - (const __u8 *)data);
 	__u8 cls;
 
+	if (off > VX_MAX_PAYLOAD_OFF)
+		return v;
+	/* Every parse path (VLANs, IP options, extension headers) reaches
+	 * here with the payload at a different place: rebuild the pointer
+	 * from one clamped offset so that the verifier sees them all as one
+	 * state and checks the payload code once, not once per path. */
+	p->payload = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
+	p->payload_len = vx_clamp(p->payload_len, 0xffff);
+
+	v = vx_match_ports(env, p, data_end, slot);
 	if (!(v.cls && v.conf == VX_CONF_VERIFIED) && p->payload_len) {
 		cls = p->l4proto == IPPROTO_UDP ? vx_find_udp(p, data_end) :
 						  vx_find_tcp(p, data_end);
@@ -233,7 +248,7 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	else if (r != VX_PARSE_OK)
 		return v;
 	else if (p->l4proto == IPPROTO_UDP || p->l4proto == IPPROTO_TCP)
-		v = vx_classify_l4(env, p, data_end, slot);
+		v = vx_classify_l4(env, p, data, data_end, slot);
 	else
 		v = vx_match_proto(env, p, data_end, slot);
 

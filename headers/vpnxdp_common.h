@@ -164,6 +164,25 @@ struct vx_flow_val {
 };
 
 /*
+ * vx_flowbits: BPF_MAP_TYPE_ARRAY of __u64, a one-hash Bloom filter in front
+ * of vx_flows.  A flow's bit is set when it is stored; a packet whose bit is
+ * clear cannot have an entry, and skips the hash lookup (most traffic is
+ * not VPN and has none).  Bits are never cleared: a stale bit only costs a
+ * lookup that misses.  2^20 bits: a few percent full at 64K flows.
+ */
+#define VX_FLOWBITS_WORDS 16384u
+
+static inline __u32 vx_flow_hash(const struct vx_flow_key *k)
+{
+	__u32 h = (__u32)k->port_lo << 16 | k->port_hi;
+
+	for (int i = 0; i < 4; i++)
+		h ^= k->addr_lo[i] * 0x85ebca6bu ^ k->addr_hi[i];
+	h ^= k->proto;
+	return h * 0x9e3779b1u;
+}
+
+/*
  * vx_frags: BPF_MAP_TYPE_LRU_HASH, struct vx_frag_key -> struct vx_flow_val.
  * The verdict of a first IP fragment, for the later fragments of the same
  * datagram (RFC 791 / RFC 8200 reassembly key: addresses, protocol, id).

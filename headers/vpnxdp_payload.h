@@ -24,6 +24,15 @@
 #include "vpnxdp_common.h"
 #include "vpnxdp_parse.h"
 
+/* The larger checks are BPF subprograms rather than inlined: the verifier
+ * then explores each once per call site instead of once per path through
+ * everything before it, which keeps the program far below its limits. */
+#if defined(__bpf__)
+#define VX_SUBPROG static __attribute__((noinline))
+#else
+#define VX_SUBPROG static inline
+#endif
+
 struct vx_verdict {
 	__u8 cls;  /* enum vx_class */
 	__u8 conf; /* enum vx_confidence */
@@ -39,6 +48,16 @@ static __always_inline const __u8 *vx_pl(const struct vx_pkt *p, __u32 off,
 	if (p->payload_len < off + n || (const void *)(b + n) > data_end)
 		return 0;
 	return b;
+}
+
+/* Clamp a packet-derived offset to @mask (2^n - 1) in a way the compiler
+ * cannot fold away: it may know the value is small from earlier compares,
+ * but the verifier does not, and refuses packet pointers whose variable
+ * part may exceed 64 KiB. */
+static __always_inline __u32 vx_clamp(__u32 x, __u32 mask)
+{
+	asm volatile("" : "+r"(x));
+	return x & mask;
 }
 
 static __always_inline __u32 vx_be16(const __u8 *b)
@@ -180,13 +199,19 @@ static __always_inline int vx_ovpn_hard_reset(const struct vx_pkt *p,
 	if (auth < 0)
 		return 0;
 	/* auth <= 72: the offsets below stay bounded for the verifier */
-	t = vx_pl(p, (off & 3) + 9 + ((__u32)auth & 127), plain - 9, data_end);
+	t = vx_pl(p, (off & 3) + 9 + vx_clamp((__u32)auth, 127), plain - 9, data_end);
 	if (!t)
 		return 0;
 	if (auth) {
-		/* replay packet id: counts from 1, small in a handshake */
-		__u32 pid = vx_be32(t - 8);
+		/* replay packet id (before the time): counts from 1, small in
+		 * a handshake */
+		const __u8 *id = vx_pl(p, (off & 3) + 1 + vx_clamp((__u32)auth, 127), 4,
+				       data_end);
+		__u32 pid;
 
+		if (!id)
+			return 0;
+		pid = vx_be32(id);
 		if (pid == 0 || pid > 0xffff)
 			return 0;
 	}
@@ -375,7 +400,7 @@ static __always_inline int vx_softether_pack(const struct vx_pkt *p,
 		      (b[i] >= 'A' && b[i] <= 'Z')))
 			return 0;
 	/* type (4) and value count (4) follow the name */
-	t = vx_pl(p, 8 + ((nlen - 1) & 63), 8, data_end);
+	t = vx_pl(p, 8 + vx_clamp(nlen - 1, 63), 8, data_end);
 	if (!t)
 		return 0;
 	return vx_be32(t) <= 4 && vx_be32(t + 4) >= 1 && vx_be32(t + 4) <= 255;
@@ -391,7 +416,7 @@ static __always_inline int vx_softether_natt(const struct vx_pkt *p,
 	/* ",PORT=" after an IPv4 address of 7..15 characters */
 VX_UNROLL
 	for (__u32 i = 10; i <= 18; i++) {
-		const __u8 *c = vx_pl(p, i, 6, data_end);
+		const __u8 *c = vx_pl(p, vx_clamp(i, 31), 6, data_end);
 
 		if (c && c[0] == ',' && c[1] == 'P' && c[2] == 'O' &&
 		    c[3] == 'R' && c[4] == 'T' && c[5] == '=')
@@ -433,7 +458,7 @@ static __always_inline int vx_is_tinc_id(const struct vx_pkt *p,
 
 	if (!b || b[0] != '0' || b[1] != ' ' || len < 7 || len > VX_TINC_LINE_MAX)
 		return 0;
-	t = vx_pl(p, (len - 6) & (VX_TINC_LINE_MAX - 1), 6, data_end);
+	t = vx_pl(p, vx_clamp(len - 6, VX_TINC_LINE_MAX - 1), 6, data_end);
 	if (!t || t[5] != '\n')
 		return 0;
 	/* "... 17\n" or "... 17.N\n" */
@@ -519,15 +544,17 @@ static __always_inline int vx_is_zerotier_hello(const struct vx_pkt *p,
  * Returns @cls verified, @cls port-only (no check exists: SSTP, a class
  * added by policy), or OTHER verified (the payload contradicts it).
  */
-static __always_inline struct vx_verdict
-vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u8 cls,
-		__u8 flags)
+VX_SUBPROG __u32
+vx_confirm_port_(const struct vx_pkt *p, const void *data_end, __u32 cls,
+		 __u32 flags)
 {
-	struct vx_verdict v = { cls, VX_CONF_VERIFIED };
 	int ok;
 
-	if ((flags & VX_SIG_NATT) && p->l4proto == IPPROTO_UDP)
-		return vx_check_natt(p, data_end);
+	if ((flags & VX_SIG_NATT) && p->l4proto == IPPROTO_UDP) {
+		struct vx_verdict v = vx_check_natt(p, data_end);
+
+		return v.cls | (__u32)v.conf << 8;
+	}
 
 	switch (cls) {
 	case VX_C_WIREGUARD:
@@ -576,9 +603,22 @@ vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u8 cls,
 		break;
 	}
 	if (ok < 0)
-		v.conf = VX_CONF_PORT;
-	else if (!ok)
-		v.cls = VX_C_OTHER;
+		return cls | (__u32)VX_CONF_PORT << 8;
+	return (ok ? cls : VX_C_OTHER) | (__u32)VX_CONF_VERIFIED << 8;
+}
+
+/*
+ * A port signature of class @cls matched: does the payload confirm it?
+ * Returns @cls verified, @cls port-only (no check exists: SSTP, a class
+ * added by policy), or OTHER verified (the payload contradicts it).
+ */
+static __always_inline struct vx_verdict
+vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u8 cls,
+		__u8 flags)
+{
+	__u32 r = vx_confirm_port_(p, data_end, cls, flags);
+	struct vx_verdict v = { (__u8)(r & 0xff), (__u8)(r >> 8) };
+
 	return v;
 }
 
@@ -590,7 +630,7 @@ vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u8 cls,
  * whose first byte is random (ZeroTier's packet id, IKE's SPI) need a look
  * further in, behind a length test.
  */
-static __always_inline __u8 vx_find_udp(const struct vx_pkt *p,
+VX_SUBPROG __u8 vx_find_udp(const struct vx_pkt *p,
 					const void *data_end)
 {
 	const __u8 *b = vx_pl(p, 0, 1, data_end);
@@ -599,50 +639,36 @@ static __always_inline __u8 vx_find_udp(const struct vx_pkt *p,
 		return VX_C_OTHER;
 	switch (b[0]) {
 	case 1: case 2: case 3: case 4:
-		if (vx_is_wireguard(p, data_end))
-			return VX_C_WIREGUARD;
-		break;
+		return vx_is_wireguard(p, data_end) ? VX_C_WIREGUARD : VX_C_OTHER;
 	case VX_OVPN_HARD_RESET_CLIENT_V1 << 3:
 	case VX_OVPN_HARD_RESET_SERVER_V1 << 3:
 	case VX_OVPN_HARD_RESET_CLIENT_V2 << 3:
 	case VX_OVPN_HARD_RESET_SERVER_V2 << 3:
-		if (vx_ovpn_hard_reset(p, 0, p->payload_len, data_end))
-			return VX_C_OPENVPN;
-		break;
+		return vx_ovpn_hard_reset(p, 0, p->payload_len, data_end) ?
+		       VX_C_OPENVPN : VX_C_OTHER;
 	case 'H':
-		if (vx_is_lightway(p, data_end))
-			return VX_C_LIGHTWAY;
-		break;
+		return vx_is_lightway(p, data_end) ? VX_C_LIGHTWAY : VX_C_OTHER;
 	case 'T':
-		if (vx_is_tailscale_disco(p, data_end))
-			return VX_C_TAILSCALE;
-		break;
+		return vx_is_tailscale_disco(p, data_end) ? VX_C_TAILSCALE : VX_C_OTHER;
 	case 'I':
-		if (vx_softether_natt(p, data_end))
-			return VX_C_SOFTETHER;
-		break;
+		return vx_softether_natt(p, data_end) ? VX_C_SOFTETHER : VX_C_OTHER;
 	case 0:
-		if (vx_softether_pack(p, data_end))
-			return VX_C_SOFTETHER;
-		break;
+		return vx_softether_pack(p, data_end) ? VX_C_SOFTETHER : VX_C_OTHER;
 	case 20: case 21: case 22: case 23:
-		if (vx_dtls_record(p, data_end, 1))
-			return VX_C_OPENCONNECT;
-		break;
+		return vx_dtls_record(p, data_end, 1) ? VX_C_OPENCONNECT : VX_C_OTHER;
 	}
+	/* first byte random: IKE's initiator SPI, ZeroTier's packet id */
 	if (p->payload_len < 28)
 		return VX_C_OTHER;
 	if (vx_is_ike(p, 0, data_end))
 		return VX_C_IKE;
-	if (vx_is_zerotier_hello(p, data_end))
-		return VX_C_ZEROTIER;
-	return VX_C_OTHER;
+	return vx_is_zerotier_hello(p, data_end) ? VX_C_ZEROTIER : VX_C_OTHER;
 }
 
 /* TCP payloads that matched no signature: OpenVPN's first record (its
  * length prefix covers exactly the segment, then a hard reset) and tinc's
  * ID line. */
-static __always_inline __u8 vx_find_tcp(const struct vx_pkt *p,
+VX_SUBPROG __u8 vx_find_tcp(const struct vx_pkt *p,
 					const void *data_end)
 {
 	const __u8 *b = vx_pl(p, 0, 3, data_end);

@@ -60,6 +60,7 @@ static void vx_skel_maps(struct vpnxdp_bpf *s, struct bpf_map **m)
 	m[VX_MAP_META] = s->maps.vx_meta;
 	m[VX_MAP_FLOWS] = s->maps.vx_flows;
 	m[VX_MAP_FRAGS] = s->maps.vx_frags;
+	m[VX_MAP_FLOWBITS] = s->maps.vx_flowbits;
 }
 
 /* Refuse to replace a program vpnxdp did not put there. */

@@ -28,6 +28,7 @@ const char *const vx_map_names[VX_NMAPS] = {
 	[VX_MAP_META] = "vx_meta",
 	[VX_MAP_FLOWS] = "vx_flows",
 	[VX_MAP_FRAGS] = "vx_frags",
+	[VX_MAP_FLOWBITS] = "vx_flowbits",
 };
 
 int vx_bpffs_ensure(void)

@@ -25,6 +25,7 @@ enum vx_map_id {
 	VX_MAP_META,
 	VX_MAP_FLOWS,
 	VX_MAP_FRAGS,
+	VX_MAP_FLOWBITS,
 	VX_NMAPS,
 };
 
