@@ -56,7 +56,7 @@ static __always_inline const __u8 *vx_pl(const struct vx_pkt *p, __u32 off,
  * part may exceed 64 KiB. */
 static __always_inline __u32 vx_clamp(__u32 x, __u32 mask)
 {
-	asm volatile("" : "+r"(x));
+	__asm__ __volatile__("" : "+r"(x));
 	return x & mask;
 }
 
@@ -637,25 +637,40 @@ VX_SUBPROG __u8 vx_find_udp(const struct vx_pkt *p,
 
 	if (!b)
 		return VX_C_OTHER;
+	/* a miss falls through to the checks below: their first byte is
+	 * random and may be any of these */
 	switch (b[0]) {
 	case 1: case 2: case 3: case 4:
-		return vx_is_wireguard(p, data_end) ? VX_C_WIREGUARD : VX_C_OTHER;
+		if (vx_is_wireguard(p, data_end))
+			return VX_C_WIREGUARD;
+		break;
 	case VX_OVPN_HARD_RESET_CLIENT_V1 << 3:
 	case VX_OVPN_HARD_RESET_SERVER_V1 << 3:
 	case VX_OVPN_HARD_RESET_CLIENT_V2 << 3:
 	case VX_OVPN_HARD_RESET_SERVER_V2 << 3:
-		return vx_ovpn_hard_reset(p, 0, p->payload_len, data_end) ?
-		       VX_C_OPENVPN : VX_C_OTHER;
+		if (vx_ovpn_hard_reset(p, 0, p->payload_len, data_end))
+			return VX_C_OPENVPN;
+		break;
 	case 'H':
-		return vx_is_lightway(p, data_end) ? VX_C_LIGHTWAY : VX_C_OTHER;
+		if (vx_is_lightway(p, data_end))
+			return VX_C_LIGHTWAY;
+		break;
 	case 'T':
-		return vx_is_tailscale_disco(p, data_end) ? VX_C_TAILSCALE : VX_C_OTHER;
+		if (vx_is_tailscale_disco(p, data_end))
+			return VX_C_TAILSCALE;
+		break;
 	case 'I':
-		return vx_softether_natt(p, data_end) ? VX_C_SOFTETHER : VX_C_OTHER;
+		if (vx_softether_natt(p, data_end))
+			return VX_C_SOFTETHER;
+		break;
 	case 0:
-		return vx_softether_pack(p, data_end) ? VX_C_SOFTETHER : VX_C_OTHER;
+		if (vx_softether_pack(p, data_end))
+			return VX_C_SOFTETHER;
+		break;
 	case 20: case 21: case 22: case 23:
-		return vx_dtls_record(p, data_end, 1) ? VX_C_OPENCONNECT : VX_C_OTHER;
+		if (vx_dtls_record(p, data_end, 1))
+			return VX_C_OPENCONNECT;
+		break;
 	}
 	/* first byte random: IKE's initiator SPI, ZeroTier's packet id */
 	if (p->payload_len < 28)

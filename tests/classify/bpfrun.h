@@ -39,6 +39,7 @@ static inline int br_open(struct br *b, const struct vx_compiled *comp, __u32 fl
 	int err;
 
 	memset(b, 0, sizeof(*b));
+	libbpf_set_print(NULL); /* its notes on .xdp_run_config are noise here */
 	b->skel = vpnxdp_bpf__open();
 	if (!b->skel)
 		return -errno;

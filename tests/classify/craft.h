@@ -7,7 +7,7 @@
 #ifndef VX_TEST_CRAFT_H
 #define VX_TEST_CRAFT_H
 
-#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <linux/if_ether.h>
@@ -26,6 +26,7 @@ struct cr_spec {
 	int frag_first;
 	uint16_t frag_off;
 	uint32_t frag_id;
+	uint8_t host;      /* client address 192.0.2.HOST / 2001:db8::HOST (0: 1) */
 };
 
 static inline void cr_put16(uint8_t *b, uint16_t v) { b[0] = v >> 8; b[1] = v & 0xff; }
@@ -45,9 +46,18 @@ static inline size_t cr_build(uint8_t *f, const struct cr_spec *s,
 		{ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
 		{ 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 2 },
 	};
-	int si = s->swap ? 1 : 0, di = s->swap ? 0 : 1;
-	uint16_t sp = s->swap ? s->dport : s->sport, dp = s->swap ? s->sport : s->dport;
+	int si, di;
+	uint16_t sp, dp;
 	int later = s->frag_off > 0;
+
+	if (s->host) {
+		a4[0][3] = s->host;
+		a6[0][15] = s->host;
+	}
+	si = s->swap ? 1 : 0;
+	di = s->swap ? 0 : 1;
+	sp = s->swap ? s->dport : s->sport;
+	dp = s->swap ? s->sport : s->dport;
 
 	memset(f, 0, 14 + 40 + 8 + 20);
 	memset(f, 0x02, 12);
@@ -76,7 +86,7 @@ static inline size_t cr_build(uint8_t *f, const struct cr_spec *s,
 
 			memset(fh, 0, 8);
 			fh[0] = (uint8_t)s->proto;
-			cr_put16(fh + 2, (uint16_t)((s->frag_off << 3) | (s->frag_first ? 1 : 1)));
+			cr_put16(fh + 2, (uint16_t)((s->frag_off << 3) | 1));
 			cr_put32(fh + 4, s->frag_id);
 		}
 	} else {
