@@ -94,6 +94,18 @@ $(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $
 
 asan: $(BUILD)/asan/vpnxdp $(ASAN_TEST_BINS)
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c): clang, with the library sources
+# compiled in (libvx.a is built by gcc without the fuzzer's coverage).
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Wno-ignored-attributes \
+	      -Iheaders -I$(BUILD) -Iuser -Itests
+$(BUILD)/fuzz/%: tests/fuzz/%.c user/policy.c user/flowcache.c user/log.c $(HEADERS) $(USER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< user/policy.c user/flowcache.c user/log.c $(LDLIBS)
+
+# A longer fuzzing run than make check's (FUZZ_SECONDS, default 600).
+fuzz: $(BUILD)/fuzz/fuzz_classify
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/test_fuzz.sh
+
 tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS) $(BENCH_BINS)
 
 # Every test: C suites (plain and under ASan+UBSan), shell suites, lint.
