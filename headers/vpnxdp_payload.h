@@ -174,8 +174,10 @@ static __always_inline int vx_ovpn_auth_len(__u32 len, __u32 plain)
  *   server: op | session id (8) | [tls-auth] | ack count 1 | acked id 0 |
  *           peer session id (8) | message id 0
  * with [tls-auth] = HMAC | replay packet id (counts from 1) | time.  The
- * exact length and the zero fields at its end make it distinctive; the
- * tls-crypt variants encrypt those fields and are known by port only.
+ * exact length and the zero fields at its end make it distinctive.  With
+ * tls-crypt the fields after the session id are packet id, time, a 32-byte
+ * tag and the encrypted plain part: known by the exact length, a small
+ * packet id and a plausible time.
  * @off: where the packet starts in the payload (TCP: after the prefix).
  */
 static __always_inline int vx_ovpn_hard_reset(const struct vx_pkt *p,
@@ -195,6 +197,20 @@ static __always_inline int vx_ovpn_hard_reset(const struct vx_pkt *p,
 		plain = 26;
 	else
 		return 0;
+	/* tls-crypt: packet id and time in clear after the session id, a
+	 * 32-byte tag, then the encrypted rest (as long as the plain one) */
+	if (len == plain + 8 + 32) {
+		const __u8 *c = vx_pl(p, (off & 3) + 9, 8, data_end);
+		__u32 pid, now;
+
+		if (!c)
+			return 0;
+		pid = vx_be32(c);
+		now = vx_be32(c + 4);
+		/* a counter from 1; a time after 2012 and before 2038 */
+		if (pid >= 1 && pid <= 0xffff && now >= 0x50000000 && now < 0x80000000)
+			return 1;
+	}
 	auth = vx_ovpn_auth_len(len, plain);
 	if (auth < 0)
 		return 0;
