@@ -136,9 +136,11 @@ vx_match_proto(struct vx_env *env, const struct vx_pkt *p,
 		return v;
 	switch (p->l4proto) {
 	case IPPROTO_GRE:
-		/* Only PPTP's GRE is a VPN class; other GRE stays other
-		 * whatever the table says. */
-		ok = *cls == VX_C_PPTP && vx_is_gre_pptp(p, data_end);
+		/* PPTP's entry (the default) counts only PPTP's enhanced GRE;
+		 * other GRE stays other.  A class an operator mapped to GRE
+		 * explicitly is taken as given (port-only confidence). */
+		if (*cls == VX_C_PPTP)
+			ok = vx_is_gre_pptp(p, data_end);
 		break;
 	case IPPROTO_ESP:
 		ok = vx_spi_ok(p, 0, data_end);
@@ -168,8 +170,8 @@ static __always_inline int vx_refines(__u8 flow_cls, __u8 pkt_cls)
 
 /* UDP and TCP: signatures, payload, flow cache, in that order. */
 static __always_inline struct vx_verdict
-vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
-	       const void *data_end, __u32 slot)
+vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
+		const void *data_end, __u32 slot)
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
 	const struct vx_flow_val *fv;
@@ -219,6 +221,31 @@ vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
 	return v;
 }
 
+/*
+ * A first fragment holds only the start of its datagram, but the payload
+ * checks judge the message's length: for UDP they get the length the UDP
+ * header declares (they never read past the frame whatever the length
+ * says).  @p->payload_len is what this frame holds again on return.
+ */
+static __always_inline struct vx_verdict
+vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
+	       const void *data_end, __u32 slot)
+{
+	struct vx_verdict v;
+	__u32 here = p->payload_len;
+
+	if (p->frag == VX_FRAG_FIRST && p->l4proto == IPPROTO_UDP &&
+	    (const void *)(p->l4 + 8) <= data_end) {
+		__u32 ulen = vx_be16(p->l4 + 4);
+
+		if (ulen >= 8)
+			p->payload_len = ulen - 8;
+	}
+	v = vx_classify_l4_(env, p, data, data_end, slot);
+	p->payload_len = here;
+	return v;
+}
+
 /* Classify the frame [data, data_end) with the policy in @slot.  @p is
  * filled with what the parser found (for counters and events). */
 static __always_inline struct vx_verdict
@@ -252,6 +279,9 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	else
 		v = vx_match_proto(env, p, data_end, slot);
 
+	/* not VPN: how it was (not) identified is not worth counting */
+	if (!VX_CLASS_IS_VPN(v.cls))
+		v.conf = VX_CONF_PORT;
 	if (p->frag == VX_FRAG_FIRST) {
 		vx_frag_key(&fk, p);
 		nv.cls = v.cls;

@@ -291,23 +291,26 @@ static __always_inline int vx_is_ike(const struct vx_pkt *p, __u32 off,
  * - a single 0xFF byte: NAT-keepalive, part of the IKE/IPsec association;
  * - otherwise an ESP header: SPI (1..255 are reserved, RFC 4303 2.1) and
  *   sequence number.
+ * Fewer than 8 bytes (other than the keepalive) cannot be judged: they stay
+ * on the signature's class, port-only.
  */
 static __always_inline struct vx_verdict
-vx_check_natt(const struct vx_pkt *p, const void *data_end)
+vx_check_natt(const struct vx_pkt *p, const void *data_end, __u8 sig_cls)
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_VERIFIED };
 	const __u8 *b = vx_pl(p, 0, 1, data_end);
 
-	if (!b)
-		return v;
-	if (p->payload_len == 1) {
-		if (b[0] == 0xff)
-			v.cls = VX_C_IKE;
+	if (b && p->payload_len == 1 && b[0] == 0xff) {
+		v.cls = VX_C_IKE;
 		return v;
 	}
 	b = vx_pl(p, 0, 8, data_end);
-	if (!b)
+	if (!b) {
+		/* too short to be either: the signature's word stands */
+		v.cls = sig_cls;
+		v.conf = VX_CONF_PORT;
 		return v;
+	}
 	if (vx_be32(b) == 0) {
 		if (vx_is_ike(p, 4, data_end))
 			v.cls = VX_C_IKE;
@@ -567,7 +570,7 @@ vx_confirm_port_(const struct vx_pkt *p, const void *data_end, __u32 cls,
 	int ok;
 
 	if ((flags & VX_SIG_NATT) && p->l4proto == IPPROTO_UDP) {
-		struct vx_verdict v = vx_check_natt(p, data_end);
+		struct vx_verdict v = vx_check_natt(p, data_end, (__u8)cls);
 
 		return v.cls | (__u32)v.conf << 8;
 	}

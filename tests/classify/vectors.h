@@ -99,7 +99,9 @@ static const struct vec vx_vectors[] = {
 	{ "natt_keepalive", U(40000, 4500), "1 ff", VX_C_IKE, VER },
 	{ "natt_esp_reserved_spi", U(40000, 4500), "120 aa 0:0000001000000001", OTH },
 	{ "natt_marker_garbage", U(40000, 4500), "68 aa 0:00000000", OTH },
-	{ "natt_one_byte_not_ff", U(40000, 4500), "1 00", OTH },
+	/* too short to judge: the signature stands, port-only */
+	{ "natt_one_byte_not_ff", U(40000, 4500), "1 00", VX_C_IKE, PRT },
+	{ "natt_seven_bytes", U(4500, 40000), "7 11", VX_C_IKE, PRT },
 
 	/* IP protocols */
 	{ "esp_proto50", IPP(IPPROTO_ESP), "64 aa 0:0000100000000001", VX_C_ESP, VER },
