@@ -96,9 +96,10 @@ asan: $(BUILD)/asan/vpnxdp $(ASAN_TEST_BINS)
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c): clang, with the library sources
 # compiled in (libvx.a is built by gcc without the fuzzer's coverage).
-FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Wno-ignored-attributes \
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=undefined -Wno-ignored-attributes \
 	      -Iheaders -I$(BUILD) -Iuser -Itests
-$(BUILD)/fuzz/%: tests/fuzz/%.c user/policy.c user/flowcache.c user/log.c $(HEADERS) $(USER_HDRS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c user/policy.c user/flowcache.c user/log.c $(HEADERS) $(USER_HDRS) $(wildcard tests/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< user/policy.c user/flowcache.c user/log.c $(LDLIBS)
 
