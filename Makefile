@@ -84,11 +84,11 @@ $(BUILD)/vpnxdp: $(CMD_OBJS) $(BUILD)/libvx.a
 $(BUILD)/asan/vpnxdp: $(ASAN_CMD_OBJS) $(BUILD)/asan/libvx.a
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h)
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h tests/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libvx.a $(LDLIBS)
 
-$(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h)
+$(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h tests/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(BUILD)/asan/libvx.a $(LDLIBS)
 

@@ -105,9 +105,9 @@ static inline int rv_all(vx_classify_fn fn, void *ctx, const char *suite)
 		{ { .proto = IPPROTO_UDP, .sport = 40001, .dport = 2408, .swap = 1 }, "96 aa 0:04445566", VX_C_WIREGUARD, PAY });
 	/* Tailscale: disco, then WireGuard on the same socket stays tailscale */
 	fails += RV_SEQ(fn, ctx, suite, "flow_tailscale", 3,
-		{ UDPS(41641, 41641), "128 aa 0:04000000", VX_C_WIREGUARD, PAY },
-		{ UDPS(41641, 41641), "92 aa 0:5453f09f92ac", VX_C_TAILSCALE, PAY },
-		{ UDPS(41641, 41641), "128 aa 0:04000000", VX_C_TAILSCALE, PAY });
+		{ UDPS(40100, 40101), "128 aa 0:04000000", VX_C_WIREGUARD, PAY },
+		{ UDPS(40100, 40101), "92 aa 0:5453f09f92ac", VX_C_TAILSCALE, PAY },
+		{ UDPS(40100, 40101), "128 aa 0:04000000", VX_C_TAILSCALE, PAY });
 	/* a flow never identified stays other */
 	fails += RV_SEQ(fn, ctx, suite, "flow_unknown", 4,
 		{ TCPS(40002, 8443, 0x18), "100 aa", OTH },

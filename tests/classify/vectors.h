@@ -140,14 +140,22 @@ static const struct vec vx_vectors[] = {
 	{ "softether_pack_binary_name", U(51381, 5004), "120 00 0:0000000c0000000a00016f73745f6e616d65000000020000000100000003", OTH },
 
 	/* Tailscale disco */
-	{ "tailscale_disco", U(41641, 41641), "92 aa 0:5453f09f92ac", VX_C_TAILSCALE, PAY },
+	{ "tailscale_disco", U(40000, 40001), "92 aa 0:5453f09f92ac", VX_C_TAILSCALE, PAY },
+	/* its default port: WireGuard or disco confirm it */
+	{ "tailscale_port_disco", U(41641, 41641), "92 aa 0:5453f09f92ac", VX_C_TAILSCALE, VER },
+	{ "tailscale_port_wg_data", U(41641, 41641), "128 aa 0:04000000", VX_C_TAILSCALE, VER },
+	{ "tailscale_port_garbage", U(41641, 41641), "128 aa", OTH },
 	{ "tailscale_short", U(41641, 41641), "40 aa 0:5453f09f92ac", OTH },
 	{ "tailscale_bad_magic", U(41641, 41641), "92 aa 0:5453f09f92ad", OTH },
 
 	/* tinc ID line */
 	{ "tinc_id", T(59244, 55655), "11 00 0:30207468696e6b2031370a", VX_C_TINC, PAY },
 	{ "tinc_id_minor", T(55655, 59244), "12 00 0:3020696e697a2031372e370a", VX_C_TINC, PAY },
-	{ "tinc_id_v6", T6(49290, 655), "7 00 0:3020742031370a", VX_C_TINC, PAY },
+	{ "tinc_id_v6_port655", T6(49290, 655), "7 00 0:3020742031370a", VX_C_TINC, VER },
+	{ "tinc_id_v6", T6(49290, 6655), "7 00 0:3020742031370a", VX_C_TINC, PAY },
+	{ "tinc_port655_not_id", T(49290, 655), "20 41", OTH },
+	/* tinc's UDP data is encrypted throughout: port only */
+	{ "tinc_udp_port655", U(655, 655), "200 5a", VX_C_TINC, PRT },
 	{ "tinc_id_version18", T(59244, 55655), "11 00 0:30207468696e6b2031380a", OTH },
 	{ "tinc_id_no_newline", T(59244, 55655), "11 00 0:30207468696e6b20313720", OTH },
 
@@ -159,10 +167,20 @@ static const struct vec vx_vectors[] = {
 	{ "openconnect_dtls_len_overflow", U(40000, 443), "100 aa 0:17010000010000000000050058", OTH },
 
 	/* ZeroTier HELLO: identity address = source address */
-	{ "zerotier_hello", U(9993, 9993), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:00 27:010b010a0004 41:a1b2c3d4e500", VX_C_ZEROTIER, PAY },
-	{ "zerotier_hello_v6", U6(40000, 9993), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:00 27:010b010a0004 41:a1b2c3d4e500", VX_C_ZEROTIER, PAY },
-	{ "zerotier_hello_other_identity", U(9993, 9993), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:00 27:010b010a0004 41:a1b2c3d4e600", OTH },
-	{ "zerotier_hello_encrypted", U(9993, 9993), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:08 27:010b010a0004 41:a1b2c3d4e500", OTH },
+	{ "zerotier_hello", U(40000, 40009), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:00 27:010b010a0004 41:a1b2c3d4e500", VX_C_ZEROTIER, PAY },
+	{ "zerotier_hello_v6", U6(40000, 40009), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:00 27:010b010a0004 41:a1b2c3d4e500", VX_C_ZEROTIER, PAY },
+	{ "zerotier_hello_other_identity", U(40000, 40009), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:00 27:010b010a0004 41:a1b2c3d4e600", OTH },
+	{ "zerotier_hello_encrypted", U(40000, 40009), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:08 27:010b010a0004 41:a1b2c3d4e500", OTH },
+
+	/* ZeroTier's port: any well-formed packet or fragment header */
+	{ "zerotier_port_packet", U(9993, 9993), "60 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:0a", VX_C_ZEROTIER, VER },
+	{ "zerotier_port_fragment", U(40000, 9993), "40 aa 0:0102030405060708 8:1122334455 13:ff 14:21", VX_C_ZEROTIER, VER },
+	{ "zerotier_port_reserved_dest", U(9993, 9993), "60 aa 0:0102030405060708 8:ff22334455 13:a1b2c3d4e5 18:0a", OTH },
+	{ "zerotier_port_short", U(9993, 9993), "20 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:0a", OTH },
+
+	/* GlobalProtect: ESP in UDP on 4501 */
+	{ "esp_udp_4501", U(40000, 4501), "100 aa 0:0000200000000001", VX_C_ESP, VER },
+	{ "esp_udp_4501_spi0", U(40000, 4501), "100 aa 0:0000000000000001", OTH },
 
 	/* Not VPN: must stay other */
 	{ "quic_initial_443", U(40000, 443), "1200 00 0:c300000001088394c8f03e5157080000449e", OTH },
