@@ -95,22 +95,25 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 
 /* The flow cache behind its Bloom filter (vx_flowbits): most packets
  * belong to no cached flow and stop at one array load. */
+static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 h)
+{
+	__u32 w = (h >> 6) % VX_FLOWBITS_WORDS;
+	__u64 *bits = bpf_map_lookup_elem(&vx_flowbits, &w);
+
+	return bits && (*bits & (1ULL << (h & 63)));
+}
+
 static __always_inline const struct vx_flow_val *
 vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k)
 {
-	__u32 h = vx_flow_hash(k), w = (h >> 6) % VX_FLOWBITS_WORDS;
-	__u64 *bits = bpf_map_lookup_elem(&vx_flowbits, &w);
-
-	if (!bits || !(*bits & (1ULL << (h & 63))))
-		return NULL;
 	return bpf_map_lookup_elem(&vx_flows, k);
 }
 
 static __always_inline void vx_fc_update(struct vx_env *env,
-					 const struct vx_flow_key *k,
+					 const struct vx_flow_key *k, __u32 h,
 					 const struct vx_flow_val *v)
 {
-	__u32 h = vx_flow_hash(k), w = (h >> 6) % VX_FLOWBITS_WORDS;
+	__u32 w = (h >> 6) % VX_FLOWBITS_WORDS;
 	__u64 *bits = bpf_map_lookup_elem(&vx_flowbits, &w);
 
 	/* the bit first: a reader that finds the entry must find the bit */

@@ -10,10 +10,13 @@
  *       index: vx_sig_index()
  *   const __u8 *vx_proto_lookup(struct vx_env *, __u32 index);
  *       index: vx_proto_index()
+ *   int vx_fc_maybe(struct vx_env *, __u32 hash);
+ *       0: no flow with this vx_flow_hash() is cached (a filter may say so
+ *       cheaply); 1: there may be one
  *   const struct vx_flow_val *vx_fc_lookup(struct vx_env *,
  *                                          const struct vx_flow_key *);
  *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
- *                     const struct vx_flow_val *);
+ *                     __u32 hash, const struct vx_flow_val *);
  *   const struct vx_flow_val *vx_frag_lookup(struct vx_env *,
  *                                            const struct vx_frag_key *);
  *   void vx_frag_update(struct vx_env *, const struct vx_frag_key *,
@@ -41,10 +44,11 @@ static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
 							   __u32 index);
 static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index);
+static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 hash);
 static __always_inline const struct vx_flow_val *
 vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
 static __always_inline void vx_fc_update(struct vx_env *env,
-					 const struct vx_flow_key *k,
+					 const struct vx_flow_key *k, __u32 hash,
 					 const struct vx_flow_val *v);
 static __always_inline const struct vx_flow_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k);
@@ -178,7 +182,9 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	struct vx_flow_key k;
 	struct vx_flow_val nv = {};
 	__u32 off = (__u32)(p->payload - (const __u8 *)data);
+	__u32 h;
 	__u8 cls;
+	int maybe;
 
 	if (off > VX_MAX_PAYLOAD_OFF)
 		return v;
@@ -199,8 +205,14 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 		}
 	}
 
+	/* The filter first: most traffic has no cached flow, and then
+	 * neither the key nor the hash lookup is needed. */
+	h = vx_flow_hash(p->saddr, p->sport, p->daddr, p->dport, p->l4proto);
+	maybe = vx_fc_maybe(env, h);
+	if (!maybe && !(v.cls && v.conf != VX_CONF_PORT))
+		return v;
 	vx_flow_key(&k, p);
-	fv = vx_fc_lookup(env, &k);
+	fv = maybe ? vx_fc_lookup(env, &k) : 0;
 	if (v.cls && v.conf != VX_CONF_PORT) {
 		/* identified by its own bytes: remember the flow */
 		if (fv && vx_refines(fv->cls, v.cls)) {
@@ -210,7 +222,7 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 		if (!fv || fv->cls != v.cls) {
 			nv.cls = v.cls;
 			nv.conf = v.conf;
-			vx_fc_update(env, &k, &nv);
+			vx_fc_update(env, &k, h, &nv);
 		}
 		return v;
 	}

@@ -172,14 +172,22 @@ struct vx_flow_val {
  */
 #define VX_FLOWBITS_WORDS 16384u
 
-static inline __u32 vx_flow_hash(const struct vx_flow_key *k)
+/* One endpoint's share of a flow hash: its address words folded, the
+ * port mixed in, one multiply. */
+static inline __u32 vx_ep_hash(const __u32 *addr, __u16 port)
 {
-	__u32 h = (__u32)k->port_lo << 16 | k->port_hi;
+	__u32 h = (addr[0] ^ addr[1] ^ addr[2] ^ addr[3] ^ port) * 0x85ebca6bu;
 
-	for (int i = 0; i < 4; i++)
-		h ^= k->addr_lo[i] * 0x85ebca6bu ^ k->addr_hi[i];
-	h ^= k->proto;
-	return h * 0x9e3779b1u;
+	return h ^ (h >> 15);
+}
+
+/* The filter's hash of a flow: symmetric in its two endpoints (a sum), so
+ * it can be computed from a packet in either direction without ordering
+ * the endpoints first. */
+static inline __u32 vx_flow_hash(const __u32 *a, __u16 pa, const __u32 *b,
+				 __u16 pb, __u8 proto)
+{
+	return ((vx_ep_hash(a, pa) + vx_ep_hash(b, pb)) ^ proto) * 0x9e3779b1u;
 }
 
 /*
