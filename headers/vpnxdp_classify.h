@@ -11,7 +11,7 @@
  *   const __u8 *vx_proto_lookup(struct vx_env *, __u32 index);
  *       index: vx_proto_index()
  *   int vx_fc_maybe(struct vx_env *, __u32 hash);
- *       0: no flow with this vx_flow_hash() is cached (a filter may say so
+ *       0: no flow with this vx_flow_hash2() is cached (a filter may say so
  *       cheaply); 1: there may be one
  *   const struct vx_flow_val *vx_fc_lookup(struct vx_env *,
  *                                          const struct vx_flow_key *);
@@ -172,6 +172,60 @@ static __always_inline int vx_refines(__u8 flow_cls, __u8 pkt_cls)
  * behind kilobytes of IPv6 extension headers) get no payload checks. */
 #define VX_MAX_PAYLOAD_OFF 1023
 
+/*
+ * Endpoints.  Some protocols carry their data over UDP to the port their
+ * handshake ran on over TCP: tinc's daemons listen on one port for both
+ * (tinc.conf(5), Port), and its UDP packets are encrypted from the first
+ * byte.  Identifying the TCP meta connection teaches the cache both of its
+ * endpoints as UDP endpoints (key: the address and port, the other side
+ * zero, kind 1); a UDP packet to or from one takes its class.
+ */
+static __always_inline int vx_learns_endpoints(__u8 cls, __u8 l4proto)
+{
+	return cls == VX_C_TINC && l4proto == IPPROTO_TCP;
+}
+
+static __always_inline __u32 vx_ep_key_hash(__u32 ep_hash)
+{
+	/* the same mix as a flow's, with a constant for the empty side */
+	return vx_flow_hash2(ep_hash, 0x5bd1e995u, IPPROTO_UDP);
+}
+
+static __always_inline void vx_ep_key(struct vx_flow_key *k, const __u32 *addr,
+				      __u16 port, __u8 ipver)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	__builtin_memcpy(k->addr_lo, addr, 16);
+	k->port_lo = port;
+	k->proto = IPPROTO_UDP;
+	k->ipver = ipver;
+	k->kind = VX_FK_ENDPOINT;
+}
+
+static __always_inline const struct vx_flow_val *
+vx_ep_lookup(struct vx_env *env, const __u32 *addr, __u16 port, __u8 ipver,
+	     __u32 ep_hash)
+{
+	struct vx_flow_key k;
+
+	if (!vx_fc_maybe(env, vx_ep_key_hash(ep_hash)))
+		return 0;
+	vx_ep_key(&k, addr, port, ipver);
+	return vx_fc_lookup(env, &k);
+}
+
+static __always_inline void vx_learn_endpoints(struct vx_env *env,
+					       const struct vx_pkt *p, __u32 ea,
+					       __u32 eb, const struct vx_flow_val *v)
+{
+	struct vx_flow_key k;
+
+	vx_ep_key(&k, p->saddr, p->sport, p->ipver);
+	vx_fc_update(env, &k, vx_ep_key_hash(ea), v);
+	vx_ep_key(&k, p->daddr, p->dport, p->ipver);
+	vx_fc_update(env, &k, vx_ep_key_hash(eb), v);
+}
+
 /* UDP and TCP: signatures, payload, flow cache, in that order. */
 static __always_inline struct vx_verdict
 vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
@@ -182,7 +236,7 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	struct vx_flow_key k;
 	struct vx_flow_val nv = {};
 	__u32 off = (__u32)(p->payload - (const __u8 *)data);
-	__u32 h;
+	__u32 h, ea, eb;
 	__u8 cls;
 	int maybe;
 
@@ -207,14 +261,14 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 
 	/* The filter first: most traffic has no cached flow, and then
 	 * neither the key nor the hash lookup is needed. */
-	h = vx_flow_hash(p->saddr, p->sport, p->daddr, p->dport, p->l4proto);
+	ea = vx_ep_hash(p->saddr, p->sport);
+	eb = vx_ep_hash(p->daddr, p->dport);
+	h = vx_flow_hash2(ea, eb, p->l4proto);
 	maybe = vx_fc_maybe(env, h);
-	if (!maybe && !(v.cls && v.conf != VX_CONF_PORT))
-		return v;
-	vx_flow_key(&k, p);
-	fv = maybe ? vx_fc_lookup(env, &k) : 0;
 	if (v.cls && v.conf != VX_CONF_PORT) {
 		/* identified by its own bytes: remember the flow */
+		vx_flow_key(&k, p);
+		fv = maybe ? vx_fc_lookup(env, &k) : 0;
 		if (fv && vx_refines(fv->cls, v.cls)) {
 			v.cls = fv->cls;
 			return v;
@@ -223,12 +277,29 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 			nv.cls = v.cls;
 			nv.conf = v.conf;
 			vx_fc_update(env, &k, h, &nv);
+			if (vx_learns_endpoints(v.cls, p->l4proto))
+				vx_learn_endpoints(env, p, ea, eb, &nv);
 		}
 		return v;
 	}
-	if (fv && VX_CLASS_IS_VPN(fv->cls)) {
-		v.cls = fv->cls;
-		v.conf = fv->conf;
+	if (maybe) {
+		vx_flow_key(&k, p);
+		fv = vx_fc_lookup(env, &k);
+		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
+			v.cls = fv->cls;
+			v.conf = fv->conf;
+			return v;
+		}
+	}
+	if (p->l4proto == IPPROTO_UDP) {
+		/* to or from an endpoint a handshake taught us */
+		fv = vx_ep_lookup(env, p->daddr, p->dport, p->ipver, eb);
+		if (!fv)
+			fv = vx_ep_lookup(env, p->saddr, p->sport, p->ipver, ea);
+		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
+			v.cls = fv->cls;
+			v.conf = fv->conf;
+		}
 	}
 	return v;
 }

@@ -154,8 +154,13 @@ struct vx_flow_key {
 	__u16 port_hi;
 	__u8 proto;       /* IPPROTO_UDP or IPPROTO_TCP */
 	__u8 ipver;
-	__u8 pad[2];
+	__u8 kind;        /* VX_FK_FLOW, or VX_FK_ENDPOINT: one endpoint
+			   * (addr_lo, port_lo), the other side zero */
+	__u8 pad;
 };
+
+#define VX_FK_FLOW 0
+#define VX_FK_ENDPOINT 1
 
 struct vx_flow_val {
 	__u8 cls;  /* enum vx_class */
@@ -181,13 +186,12 @@ static inline __u32 vx_ep_hash(const __u32 *addr, __u16 port)
 	return h ^ (h >> 15);
 }
 
-/* The filter's hash of a flow: symmetric in its two endpoints (a sum), so
- * it can be computed from a packet in either direction without ordering
- * the endpoints first. */
-static inline __u32 vx_flow_hash(const __u32 *a, __u16 pa, const __u32 *b,
-				 __u16 pb, __u8 proto)
+/* The filter's hash of a flow from its endpoints' hashes: symmetric (a
+ * sum), so it can be computed from a packet in either direction without
+ * ordering the endpoints first. */
+static inline __u32 vx_flow_hash2(__u32 ea, __u32 eb, __u8 proto)
 {
-	return ((vx_ep_hash(a, pa) + vx_ep_hash(b, pb)) ^ proto) * 0x9e3779b1u;
+	return ((ea + eb) ^ proto) * 0x9e3779b1u;
 }
 
 /*

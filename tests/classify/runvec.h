@@ -118,6 +118,17 @@ static inline int rv_all(vx_classify_fn fn, void *ctx, const char *suite)
 		{ TCPS(40003, 1723, 0x18), "100 aa", VX_C_PPTP, VER },
 		{ TCPS(40003, 1723, 0x10), "0 00", VX_C_PPTP, VER });
 
+	/* tinc: its meta connection's ID line teaches its endpoints; its
+	 * encrypted UDP to and from the daemon's port is tinc, other UDP of
+	 * the same hosts is not */
+	fails += RV_SEQ(fn, ctx, suite, "endpoint_tinc", 8,
+		{ UDPS(50655, 50655), "300 c3", OTH },
+		{ TCPS(41000, 50655, 0x18), "11 00 0:30207468696e6b2031370a", VX_C_TINC, PAY },
+		{ UDPS(50655, 50655), "300 c3", VX_C_TINC, PAY },
+		{ { .proto = IPPROTO_UDP, .sport = 50655, .dport = 50655, .swap = 1 }, "200 c3", VX_C_TINC, PAY },
+		{ UDPS(50656, 50656), "300 c3", OTH },
+		{ TCPS(41001, 50656, 0x18), "300 c3", OTH });
+
 	/* fragments: later fragments take the class of their first; the
 	 * first is judged by the length its UDP header declares (the
 	 * builder says 800 bytes more than it carries) */
