@@ -79,7 +79,11 @@ struct {
 	__type(value, struct vx_flow_val);
 } vx_frags SEC(".maps");
 
-struct vx_env; /* the BPF side finds its tables through the maps above */
+/* The BPF side finds its tables through the maps above; the context is
+ * for the payload stage, which re-derives the packet from it. */
+struct vx_env {
+	struct xdp_md *ctx;
+};
 
 static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
 							   __u32 index)
@@ -135,6 +139,41 @@ static __always_inline void vx_frag_update(struct vx_env *env,
 	bpf_map_update_elem(&vx_frags, k, v, BPF_ANY);
 }
 
+#include "vpnxdp_payload.h"
+
+/*
+ * The payload stage as a global function: the verifier checks a global
+ * function once, on its own, with its arguments unknown, instead of once
+ * for every path through the parser that reaches it (VLANs, IP versions,
+ * options, extension headers), which is what keeps the program well inside
+ * the verifier's limits.  It gets the payload as an offset into the frame
+ * and rebuilds the pointer from the context.
+ */
+__noinline int vx_payload_global(struct xdp_md *ctx, __u32 off, __u32 len,
+				 __u32 l4proto, __u32 sig)
+{
+	const void *data = (void *)(long)ctx->data;
+	const void *data_end = (void *)(long)ctx->data_end;
+	struct vx_pkt q = {};
+
+	if (off > VX_MAX_PAYLOAD_OFF)
+		return VX_C_OTHER;
+	q.payload = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
+	q.payload_len = vx_clamp(len, 0xffff);
+	q.l4proto = (__u8)l4proto;
+	return (int)vx_payload_stage(&q, data_end, sig);
+}
+
+static __always_inline __u32 vx_payload_run(struct vx_env *env,
+					    const struct vx_pkt *p,
+					    const void *data,
+					    const void *data_end, __u32 sig)
+{
+	return (__u32)vx_payload_global(env->ctx,
+					(__u32)(p->payload - (const __u8 *)data),
+					p->payload_len, p->l4proto, sig);
+}
+
 #include "vpnxdp_classify.h"
 
 /* Under the libxdp dispatcher, XDP_PASS hands the frame to the next program. */
@@ -148,6 +187,7 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 {
 	const void *data = (void *)(long)ctx->data;
 	const void *data_end = (void *)(long)ctx->data_end;
+	struct vx_env env = { ctx };
 	struct vx_pkt p = {};
 	struct vx_verdict v;
 	struct vx_counters *c;
@@ -161,7 +201,7 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	/* Read the live slot once: this packet is judged by that policy. */
 	slot = cfg->slot & 1;
 
-	v = vx_classify(NULL, &p, data, data_end, slot);
+	v = vx_classify(&env, &p, data, data_end, slot);
 
 	if (VX_CLASS_IS_VPN(v.cls)) {
 		idx = vx_action_index(slot, v.cls);

@@ -17,6 +17,10 @@
  *                                          const struct vx_flow_key *);
  *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
  *                     __u32 hash, const struct vx_flow_val *);
+ *   __u32 vx_payload_run(struct vx_env *, const struct vx_pkt *,
+ *                        const void *data, const void *data_end, __u32 sig);
+ *       vx_payload_stage() of vpnxdp_payload.h, however the includer
+ *       wants it run (the XDP program: as a global function)
  *   const struct vx_flow_val *vx_frag_lookup(struct vx_env *,
  *                                            const struct vx_frag_key *);
  *   void vx_frag_update(struct vx_env *, const struct vx_frag_key *,
@@ -45,6 +49,10 @@ static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
 static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index);
 static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 hash);
+static __always_inline __u32 vx_payload_run(struct vx_env *env,
+					    const struct vx_pkt *p,
+					    const void *data,
+					    const void *data_end, __u32 sig);
 static __always_inline const struct vx_flow_val *
 vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
 static __always_inline void vx_fc_update(struct vx_env *env,
@@ -101,30 +109,28 @@ static __always_inline void vx_frag_key(struct vx_frag_key *k,
 }
 
 /* Port signatures: destination port first (traffic to a server), then
- * source port (its replies), so both directions of a flow count.
+ * source port (its replies), so both directions of a flow count.  Returns
+ * the signature (class | flags << 8), or 0.
  *
  * A segment or datagram with no payload is never VPN by its port alone: a
  * SYN scan, a bare ACK or an empty datagram says nothing about the protocol
  * behind the port, and calling it VPN would flag every port scan.  (A bare
  * ACK of a flow already identified gets its class from the flow cache.) */
-static __always_inline struct vx_verdict
-vx_match_ports(struct vx_env *env, const struct vx_pkt *p,
-	       const void *data_end, __u32 slot)
+static __always_inline __u32 vx_match_sig(struct vx_env *env,
+					  const struct vx_pkt *p, __u32 slot)
 {
-	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
 	const struct vx_sig *sig;
 	__u32 l4 = p->l4proto == IPPROTO_TCP ? VX_L4_TCP : VX_L4_UDP;
 
 	if (p->payload_len == 0)
-		return v;
-
+		return 0;
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->dport));
 	if (sig && sig->cls)
-		return vx_confirm_port(p, data_end, sig->cls, sig->flags);
+		return sig->cls | (__u32)sig->flags << 8;
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->sport));
 	if (sig && sig->cls)
-		return vx_confirm_port(p, data_end, sig->cls, sig->flags);
-	return v;
+		return sig->cls | (__u32)sig->flags << 8;
+	return 0;
 }
 
 /* IP-protocol signatures (ESP 50, AH 51, GRE 47, or what policy adds). */
@@ -167,10 +173,6 @@ static __always_inline int vx_refines(__u8 flow_cls, __u8 pkt_cls)
 {
 	return flow_cls == VX_C_TAILSCALE && pkt_cls == VX_C_WIREGUARD;
 }
-
-/* Payloads starting further into the frame than this (only possible
- * behind kilobytes of IPv6 extension headers) get no payload checks. */
-#define VX_MAX_PAYLOAD_OFF 1023
 
 /*
  * Endpoints.  Some protocols carry their data over UDP to the port their
@@ -236,8 +238,7 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	struct vx_flow_key k;
 	struct vx_flow_val nv = {};
 	__u32 off = (__u32)(p->payload - (const __u8 *)data);
-	__u32 h, ea, eb;
-	__u8 cls;
+	__u32 h, ea, eb, r;
 	int maybe;
 
 	if (off > VX_MAX_PAYLOAD_OFF)
@@ -249,15 +250,9 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	p->payload = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
 	p->payload_len = vx_clamp(p->payload_len, 0xffff);
 
-	v = vx_match_ports(env, p, data_end, slot);
-	if (!(v.cls && v.conf == VX_CONF_VERIFIED) && p->payload_len) {
-		cls = p->l4proto == IPPROTO_UDP ? vx_find_udp(p, data_end) :
-						  vx_find_tcp(p, data_end);
-		if (cls) {
-			v.cls = cls;
-			v.conf = VX_CONF_PAYLOAD;
-		}
-	}
+	r = vx_payload_run(env, p, data, data_end, vx_match_sig(env, p, slot));
+	v.cls = r & 0xff;
+	v.conf = (r >> 8) & 0xff;
 
 	/* The filter first: most traffic has no cached flow, and then
 	 * neither the key nor the hash lookup is needed. */

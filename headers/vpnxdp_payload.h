@@ -33,6 +33,10 @@
 #define VX_SUBPROG static inline
 #endif
 
+/* Payloads starting further into the frame than this (only possible
+ * behind kilobytes of IPv6 extension headers) get no payload checks. */
+#define VX_MAX_PAYLOAD_OFF 1023
+
 struct vx_verdict {
 	__u8 cls;  /* enum vx_class */
 	__u8 conf; /* enum vx_confidence */
@@ -560,8 +564,9 @@ static __always_inline int vx_is_zerotier_hello(const struct vx_pkt *p,
 
 /*
  * A port signature of class @cls matched: does the payload confirm it?
- * Returns @cls verified, @cls port-only (no check exists: SSTP, a class
- * added by policy), or OTHER verified (the payload contradicts it).
+ * Returns class | confidence << 8: @cls verified, @cls port-only (no check
+ * exists: SSTP, a class added by policy; or too little to judge), or OTHER
+ * (the payload contradicts it).
  */
 VX_SUBPROG __u32
 vx_confirm_port_(const struct vx_pkt *p, const void *data_end, __u32 cls,
@@ -626,20 +631,6 @@ vx_confirm_port_(const struct vx_pkt *p, const void *data_end, __u32 cls,
 	return (ok ? cls : VX_C_OTHER) | (__u32)VX_CONF_VERIFIED << 8;
 }
 
-/*
- * A port signature of class @cls matched: does the payload confirm it?
- * Returns @cls verified, @cls port-only (no check exists: SSTP, a class
- * added by policy), or OTHER verified (the payload contradicts it).
- */
-static __always_inline struct vx_verdict
-vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u8 cls,
-		__u8 flags)
-{
-	__u32 r = vx_confirm_port_(p, data_end, cls, flags);
-	struct vx_verdict v = { (__u8)(r & 0xff), (__u8)(r >> 8) };
-
-	return v;
-}
 
 /* ------------------------------------------------- any port, by payload */
 
@@ -715,6 +706,39 @@ VX_SUBPROG __u8 vx_find_tcp(const struct vx_pkt *p,
 	    vx_ovpn_hard_reset(p, 2, p->payload_len - 2, data_end))
 		return VX_C_OPENVPN;
 	return VX_C_OTHER;
+}
+
+/* ------------------------------------------------------- the whole stage */
+
+/*
+ * Everything the payload says about a UDP or TCP packet: @sig is the port
+ * signature that matched (class | flags << 8), 0 for none.  A signature the
+ * payload confirms is done; otherwise the any-port checks get their turn,
+ * and the signature's word (port-only, or contradicted) is what is left.
+ * An empty payload says nothing: other.  Returns class | confidence << 8.
+ *
+ * Only the payload pointer, its length and the transport of @p are read,
+ * so the XDP program can run this as a global function of its own, which
+ * the verifier checks once instead of once per parse path.
+ */
+static __always_inline __u32 vx_payload_stage(const struct vx_pkt *p,
+					      const void *data_end, __u32 sig)
+{
+	__u32 cls = sig & 0xff, r = VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
+	__u8 f;
+
+	if (p->payload_len == 0)
+		return r;
+	if (cls) {
+		r = vx_confirm_port_(p, data_end, cls, (sig >> 8) & 0xff);
+		if ((r & 0xff) && (r >> 8) == VX_CONF_VERIFIED)
+			return r;
+	}
+	f = p->l4proto == IPPROTO_UDP ? vx_find_udp(p, data_end) :
+					vx_find_tcp(p, data_end);
+	if (f)
+		return f | (__u32)VX_CONF_PAYLOAD << 8;
+	return r;
 }
 
 #endif /* VPNXDP_PAYLOAD_H */

@@ -14,6 +14,7 @@
 
 #include "policy.h"
 #include "flowcache.h"
+#include "vpnxdp_payload.h"
 
 struct vx_env {
 	const struct vx_compiled *pol;
@@ -32,6 +33,15 @@ static inline const struct vx_sig *vx_sig_lookup(struct vx_env *env, __u32 index
 static inline const __u8 *vx_proto_lookup(struct vx_env *env, __u32 index)
 {
 	return &env->pol->protos[index % 256];
+}
+
+static inline __u32 vx_payload_run(struct vx_env *env, const struct vx_pkt *p,
+				   const void *data, const void *data_end,
+				   __u32 sig)
+{
+	(void)env;
+	(void)data;
+	return vx_payload_stage(p, data_end, sig);
 }
 
 /* No filter in front of the userspace table: every flow may be there. */
