@@ -250,7 +250,10 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	p->payload = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
 	p->payload_len = vx_clamp(p->payload_len, 0xffff);
 
-	r = vx_payload_run(env, p, data, data_end, vx_match_sig(env, p, slot));
+	/* nothing to judge in an empty payload (bare ACKs): skip the call */
+	r = p->payload_len ?
+	    vx_payload_run(env, p, data, data_end, vx_match_sig(env, p, slot)) :
+	    VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
 	v.cls = r & 0xff;
 	v.conf = (r >> 8) & 0xff;
 
