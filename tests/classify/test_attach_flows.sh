@@ -4,10 +4,10 @@
 # namespace of our own.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-t_pass() { echo "PASS $1"; }
-t_fail() { echo "FAIL $1: $2"; FAILS=$((FAILS + 1)); }
+. tests/lib.sh
+need_root || exit 0
 FAILS=0
-if [ "$(id -u)" != 0 ]; then echo "SKIP attach_flows: needs root"; exit 0; fi
+fail() { t_fail "$@"; FAILS=$((FAILS + 1)); }
 VPNXDP=${VPNXDP:-$PWD/build/vpnxdp}
 NS="vxf$$"
 A="vxf$$a"; B="vxf$$b"
@@ -16,29 +16,29 @@ cleanup() {
 	ip netns del "$NS" 2>/dev/null
 }
 trap cleanup EXIT
-ip netns add "$NS" || { t_fail attach_flows_setup "cannot create a namespace"; exit 1; }
+ip netns add "$NS" || { fail attach_flows_setup "cannot create a namespace"; exit 1; }
 ip -n "$NS" link add "$A" type veth peer name "$B" &&
 	ip -n "$NS" link set "$A" up && ip -n "$NS" link set "$B" up ||
-	{ t_fail attach_flows_setup "cannot create veth"; exit 1; }
+	{ fail attach_flows_setup "cannot create veth"; exit 1; }
 vx() { nsenter --net=/var/run/netns/"$NS" "$VPNXDP" "$@"; }
 
 for bad in 0 15 abc -5 16777217; do
 	vx attach "$B" --flows "$bad" >/dev/null 2>&1
 	rc=$?
-	if [ $rc -eq 1 ]; then t_pass "attach_flows_rejects_$bad"; else t_fail "attach_flows_rejects_$bad" "exit $rc, want 1"; fi
+	if [ $rc -eq 1 ]; then t_pass "attach_flows_rejects_$bad"; else fail "attach_flows_rejects_$bad" "exit $rc, want 1"; fi
 done
-[ -e /sys/fs/bpf/vpnxdp/"$B" ] && t_fail attach_flows_bad_leaves_nothing "pins after a refused attach"
+[ -e /sys/fs/bpf/vpnxdp/"$B" ] && fail attach_flows_bad_leaves_nothing "pins after a refused attach"
 
 if ! vx attach "$B" --mode skb --flows 1000 >/dev/null; then
-	t_fail attach_flows_1000 "attach failed"; exit 1
+	fail attach_flows_1000 "attach failed"; exit 1
 fi
 max=$(bpftool -j map show pinned /sys/fs/bpf/vpnxdp/"$B"/vx_flows |
 	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["max_entries"])')
-if [ "$max" = 1000 ]; then t_pass attach_flows_1000_sizes_cache; else t_fail attach_flows_1000_sizes_cache "max_entries $max"; fi
+if [ "$max" = 1000 ]; then t_pass attach_flows_1000_sizes_cache; else fail attach_flows_1000_sizes_cache "max_entries $max"; fi
 
 # WireGuard data to its port (verified), on another port (payload), a DNS
 # query (other); each sent 3 times
-nsenter --net=/var/run/netns/"$NS" /usr/bin/python3 - "$A" 2>/dev/null <<'PY' || t_fail attach_flows_send "scapy"
+nsenter --net=/var/run/netns/"$NS" /usr/bin/python3 - "$A" 2>/dev/null <<'PY' || fail attach_flows_send "scapy"
 import sys
 from scapy.all import Ether, IP, UDP, Raw, sendp
 wg = b"\x04\x00\x00\x00" + b"a" * 124
@@ -56,7 +56,7 @@ print(w["packets"], w["verified"], w["payload"], w["port"], p["other"]["payload"
 if [ "$got" = "6 3 3 0 0 0 True" ]; then
 	t_pass stats_json_confidence_per_class
 else
-	t_fail stats_json_confidence_per_class "wireguard packets/verified/payload/port, other payload/verified, keys: $got (want 6 3 3 0 0 0 True)"
+	fail stats_json_confidence_per_class "wireguard packets/verified/payload/port, other payload/verified, keys: $got (want 6 3 3 0 0 0 True)"
 fi
 line=$(vx stats "$B" | awk '$1 == "wireguard"')
 hdr=$(vx stats "$B" | awk '$1 == "class"')
@@ -64,8 +64,8 @@ if [ "$(echo "$hdr" | awk '{print $5, $6, $7}')" = "verified port payload" ] &&
    [ "$(echo "$line" | awk '{print $2, $5, $6, $7}')" = "6 3 0 3" ]; then
 	t_pass stats_text_confidence_columns
 else
-	t_fail stats_text_confidence_columns "header '$hdr' row '$line'"
+	fail stats_text_confidence_columns "header '$hdr' row '$line'"
 fi
-vx detach "$B" >/dev/null || t_fail attach_flows_detach "detach failed"
-[ -e /sys/fs/bpf/vpnxdp/"$B" ] && t_fail attach_flows_detach "pins remain"
+vx detach "$B" >/dev/null || fail attach_flows_detach "detach failed"
+[ -e /sys/fs/bpf/vpnxdp/"$B" ] && fail attach_flows_detach "pins remain"
 [ $FAILS -eq 0 ]

@@ -3,16 +3,13 @@
 # runs it longer.  FUZZ_SECONDS overrides the duration.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/lib.sh 2>/dev/null || {
-	t_pass() { echo "PASS $1"; }
-	t_fail() { echo "FAIL $1: $2"; }
-}
+. tests/lib.sh
 secs=${FUZZ_SECONDS:-20}
 bin=build/fuzz/fuzz_classify
 if ! make --no-print-directory -s "$bin" >/dev/null 2>build/fuzz_build.log; then
 	if grep -q "fsanitize=fuzzer" build/fuzz_build.log 2>/dev/null &&
 	   ! clang -fsanitize=fuzzer -x c /dev/null -o /dev/null 2>/dev/null; then
-		echo "SKIP fuzz: clang has no libFuzzer here"
+		t_skip fuzz "clang has no libFuzzer here"
 		exit 0
 	fi
 	t_fail fuzz_build "$(tail -3 build/fuzz_build.log | tr '\n' ' ')"
