@@ -17,6 +17,7 @@ PKGS=(
 	xdp-tools netsniff-ng tcpreplay python3 python3-scapy tcpdump iproute2
 	ethtool tmux gnuplot-nox nftables cppcheck clang-tidy util-linux
 	procps iputils-ping
+	jq # tests/replay
 )
 
 missing() { # the packages of PKGS not installed, one a line
