@@ -34,7 +34,9 @@
  *   2. payload checks that work on any port (VX_CONF_PAYLOAD): done;
  *   3. the flow cache: a flow identified before keeps its class;
  *   4. otherwise the signature's class unconfirmed (VX_CONF_PORT), or other.
- * A packet identified by 1 or 2 records its flow in the cache.
+ * A packet identified by 1 or 2 records its flow in the cache, unless every
+ * packet of its flow will identify itself the same way (UDP confirmed on a
+ * signature's port, standard WireGuard anywhere): those need no memory.
  */
 #ifndef VPNXDP_CLASSIFY_H
 #define VPNXDP_CLASSIFY_H
@@ -263,6 +265,18 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	eb = vx_ep_hash(p->daddr, p->dport);
 	h = vx_flow_hash2(ea, eb, p->l4proto);
 	maybe = vx_fc_maybe(env, h);
+	if (v.cls && (r & VX_STAGE_SELF)) {
+		/* Every packet of this flow identifies itself (WireGuard; UDP
+		 * on a signature's port): no entry to make, and only a flow
+		 * some other packet refined (Tailscale) has one to read. */
+		if (!maybe)
+			return v;
+		vx_flow_key(&k, p);
+		fv = vx_fc_lookup(env, &k);
+		if (fv && vx_refines(fv->cls, v.cls))
+			v.cls = fv->cls;
+		return v;
+	}
 	if (v.cls && v.conf != VX_CONF_PORT) {
 		/* identified by its own bytes: remember the flow */
 		vx_flow_key(&k, p);

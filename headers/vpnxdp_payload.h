@@ -634,6 +634,11 @@ vx_confirm_port_(const struct vx_pkt *p, const void *data_end, __u32 cls,
 
 /* ------------------------------------------------- any port, by payload */
 
+/* vx_find_udp(): or'ed to a class when every packet of the protocol can
+ * be recognised like this one (standard WireGuard: all four messages), so
+ * its flow needs no memory. */
+#define VX_FIND_SELF 0x80
+
 /*
  * UDP payloads that matched no signature.  Dispatch on the first byte so
  * that ordinary traffic costs one load and a jump table; only protocols
@@ -650,10 +655,15 @@ VX_SUBPROG __u8 vx_find_udp(const struct vx_pkt *p,
 	/* a miss falls through to the checks below: their first byte is
 	 * random and may be any of these */
 	switch (b[0]) {
-	case 1: case 2: case 3: case 4:
-		if (vx_is_wireguard(p, data_end))
+	case 1: case 2: case 3: case 4: {
+		const __u8 *w = vx_pl(p, 0, 4, data_end);
+
+		if (w && vx_wg_std(w, p->payload_len))
+			return VX_C_WIREGUARD | VX_FIND_SELF;
+		if (vx_wg_variant(p, data_end))
 			return VX_C_WIREGUARD;
 		break;
+	}
 	case VX_OVPN_HARD_RESET_CLIENT_V1 << 3:
 	case VX_OVPN_HARD_RESET_SERVER_V1 << 3:
 	case VX_OVPN_HARD_RESET_CLIENT_V2 << 3:
@@ -710,12 +720,17 @@ VX_SUBPROG __u8 vx_find_tcp(const struct vx_pkt *p,
 
 /* ------------------------------------------------------- the whole stage */
 
+/* In vx_payload_stage()'s result: the packet was identified in a way every
+ * packet of its flow will be, so the flow need not be remembered. */
+#define VX_STAGE_SELF (1u << 16)
+
 /*
  * Everything the payload says about a UDP or TCP packet: @sig is the port
  * signature that matched (class | flags << 8), 0 for none.  A signature the
  * payload confirms is done; otherwise the any-port checks get their turn,
  * and the signature's word (port-only, or contradicted) is what is left.
- * An empty payload says nothing: other.  Returns class | confidence << 8.
+ * An empty payload says nothing: other.  Returns class | confidence << 8,
+ * with VX_STAGE_SELF when the flow needs no memory.
  *
  * Only the payload pointer, its length and the transport of @p are read,
  * so the XDP program can run this as a global function of its own, which
@@ -732,12 +747,15 @@ static __always_inline __u32 vx_payload_stage(const struct vx_pkt *p,
 	if (cls) {
 		r = vx_confirm_port_(p, data_end, cls, (sig >> 8) & 0xff);
 		if ((r & 0xff) && (r >> 8) == VX_CONF_VERIFIED)
-			return r;
+			/* over UDP, every datagram to the port is judged like
+			 * this one: nothing for a flow cache to add */
+			return r | (p->l4proto == IPPROTO_UDP ? VX_STAGE_SELF : 0);
 	}
 	f = p->l4proto == IPPROTO_UDP ? vx_find_udp(p, data_end) :
 					vx_find_tcp(p, data_end);
 	if (f)
-		return f | (__u32)VX_CONF_PAYLOAD << 8;
+		return (f & ~VX_FIND_SELF) | (__u32)VX_CONF_PAYLOAD << 8 |
+		       (f & VX_FIND_SELF ? VX_STAGE_SELF : 0);
 	return r;
 }
 

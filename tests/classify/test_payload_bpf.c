@@ -111,6 +111,45 @@ int main(void)
 		fails += bad;
 	}
 
+	/* what needs no memory gets none: standard WireGuard anywhere and
+	 * UDP confirmed on its signature's port leave the flow cache empty;
+	 * a TCP flow known by its payload (its ACKs need it) takes an entry */
+	br_close(&b);
+	err = br_open(&b, comp, 64);
+	if (!err) {
+		static const struct { struct cr_spec s; const char *pl; int cls, conf, entries; } st[] = {
+			{ { .proto = IPPROTO_UDP, .sport = 40000, .dport = 51820 }, "128 aa 0:04000000", VX_C_WIREGUARD, VER, 0 },
+			{ { .proto = IPPROTO_UDP, .sport = 40001, .dport = 40404 }, "148 aa 0:01000000", VX_C_WIREGUARD, PAY, 0 },
+			{ { .proto = IPPROTO_UDP, .sport = 500, .dport = 500 }, "64 00 0:" IKE2, VX_C_IKE, VER, 0 },
+			{ { .proto = IPPROTO_TCP, .sport = 40002, .dport = 443 }, "16 aa 0:000e38 11:0000000000", VX_C_OPENVPN, PAY, 1 },
+		};
+		for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+			struct vx_flow_key k, next;
+			void *prev = NULL;
+			char name[48];
+			int n = 0;
+
+			snprintf(name, sizeof(name), "memory_%zu", i);
+			fails += rv_check(bpf_classify, &b, "payload_bpf", name, &st[i].s,
+					  st[i].pl, st[i].cls, st[i].conf);
+			while (bpf_map_get_next_key(b.fds[VX_MAP_FLOWS], prev, &next) == 0) {
+				k = next;
+				prev = &k;
+				n++;
+			}
+			if (n != st[i].entries) {
+				printf("FAIL payload_bpf_%s_entries: %d flows cached, want %d\n",
+				       name, n, st[i].entries);
+				fails++;
+			} else {
+				printf("PASS payload_bpf_%s_entries\n", name);
+			}
+		}
+	} else {
+		printf("FAIL payload_bpf_memory: cannot load: %s\n", strerror(-err));
+		fails++;
+	}
+
 	/* differential: both classifiers, same frames, same order, each with
 	 * its own caches: they agree on every packet */
 	br_close(&b);
