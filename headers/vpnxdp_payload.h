@@ -79,9 +79,13 @@ static __always_inline __u32 vx_be32(const __u8 *b)
 /*
  * WireGuard (whitepaper 5.4): a message type byte 1..4, three reserved zero
  * bytes, and a fixed length per type: handshake initiation 148, response 92,
- * cookie reply 64, transport data 16 + a 16-aligned ciphertext of at least
- * its 16-byte tag (keepalive: 32).
+ * cookie reply 64, transport data 16 + the encrypted packet + a 16-byte tag
+ * (keepalive: 32).  The packet is padded to a multiple of 16, but never
+ * beyond the tunnel's MTU (the kernel's calculate_skb_padding: min(MTU,
+ * ALIGN(len, 16))): a full-size packet is as long as the MTU, aligned or
+ * not.  Tunnel MTUs are at least 576 (in practice 1280..1420).
  */
+#define VX_WG_MIN_MTU 576
 static __always_inline int vx_wg_std(const __u8 *b, __u32 len)
 {
 	if ((b[1] | b[2] | b[3]) != 0)
@@ -90,7 +94,7 @@ static __always_inline int vx_wg_std(const __u8 *b, __u32 len)
 	case 1: return len == 148;
 	case 2: return len == 92;
 	case 3: return len == 64;
-	case 4: return len >= 32 && (len & 15) == 0;
+	case 4: return len >= 32 && ((len & 15) == 0 || len >= 32 + VX_WG_MIN_MTU);
 	}
 	return 0;
 }

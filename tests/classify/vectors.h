@@ -48,6 +48,10 @@ static const struct vec vx_vectors[] = {
 	{ "wg_init_anyport", U(40000, 33333), "148 aa 0:01000000", VX_C_WIREGUARD, PAY },
 	{ "wg_data_anyport_v6", U6(40000, 40404), "1024 aa 0:04000000", VX_C_WIREGUARD, PAY },
 	{ "wg_data_unaligned_51820", U(40000, 51820), "130 aa 0:04000000", OTH },
+	/* padding stops at the MTU: a full-size packet (MTU 1420) */
+	{ "wg_data_mtu1420_51820", U(40000, 51820), "1452 aa 0:04000000", VX_C_WIREGUARD, VER },
+	{ "wg_data_mtu1420_anyport", U(40000, 40404), "1452 aa 0:04000000", VX_C_WIREGUARD, PAY },
+	{ "wg_data_unaligned_below_min_mtu", U(40000, 40404), "600 aa 0:04000000", OTH },
 	{ "wg_init_147_anyport", U(40000, 40404), "147 aa 0:01000000", OTH },
 	{ "wg_data_reserved_anyport", U(40000, 40404), "128 aa 0:04010000", OTH },
 	{ "wg_type5_51820", U(40000, 51820), "128 aa 0:05000000", OTH },
