@@ -23,10 +23,11 @@
 
 static const struct vx_cmd vx_cmds[] = {
 	{ "attach", cmd_attach,
-	  "attach IFACE [--mode native|skb|auto] [--policy FILE] [--interval MS]\n"
-	  "       [--ring-size BYTES]\n"
+	  "attach IFACE [--mode native|skb|auto] [--policy FILE] [--flows N]\n"
+	  "       [--interval MS] [--ring-size BYTES]\n"
 	  "    Load and attach the classifier to IFACE (native XDP by default;\n"
 	  "    auto falls back to skb mode) and pin it under /sys/fs/bpf/vpnxdp/IFACE.\n"
+	  "    --flows: flows the flow cache remembers (LRU, default 65536).\n"
 	  "    --interval: rate record interval (default 1000, at least 100);\n"
 	  "    --ring-size: bytes of each ring buffer (power of two, default 262144)." },
 	{ "detach", cmd_detach,
@@ -38,8 +39,9 @@ static const struct vx_cmd vx_cmds[] = {
 	  "    the policy in force." },
 	{ "stats", cmd_stats,
 	  "stats IFACE [--json]\n"
-	  "    Cumulative per-class counters: packets, bytes, dropped, and what the\n"
-	  "    policy did: passed, dropped by rule, by rate limit, denied by allow-list." },
+	  "    Cumulative per-class counters: packets, bytes, dropped; what the policy\n"
+	  "    did (passed, dropped by rule, by rate limit, denied by allow-list); and\n"
+	  "    packets by confidence (verified, port only, payload only)." },
 	{ "policy", cmd_policy,
 	  "policy check [--json] FILE\n"
 	  "policy apply IFACE [--json] FILE\n"
