@@ -77,6 +77,7 @@ struct {
  * for the payload stage, which re-derives the packet from it. */
 struct vx_env {
 	struct xdp_md *ctx;
+	__u8 new_flow; /* vx_fc_update added a flow the cache did not hold */
 };
 
 static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
@@ -117,6 +118,14 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 	/* the bit first: a reader that finds the entry must find the bit */
 	if (bits)
 		__sync_fetch_and_or(bits, 1ULL << (h & 63));
+	/* Insert-only first: a flow the cache did not hold is a newly seen
+	 * VPN flow, which `vpnxdp events` reports (endpoint entries are not
+	 * flows).  Otherwise the class changed: overwrite. */
+	if (bpf_map_update_elem(&vx_flows, k, v, BPF_NOEXIST) == 0) {
+		if (k->kind == VX_FK_FLOW)
+			env->new_flow = 1;
+		return;
+	}
 	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
 }
 
@@ -231,6 +240,9 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 						     j.reason ? j.reason : VX_R_RULE));
 		return XDP_DROP;
 	}
+	if (env.new_flow)
+		vx_event_emit(ctx, &p, VX_EV_INFO(VX_EV_NEW_FLOW, cls, v.conf,
+						     VX_R_NONE));
 	return XDP_PASS;
 }
 
