@@ -61,7 +61,8 @@ static const struct vx_cmd vx_cmds[] = {
 	  "    object per interval and interface; --count N stops after N intervals." },
 	{ "events", cmd_events,
 	  "events [IFACE] [--json] [--count N]\n"
-	  "    Stream drop and new-flow events (rate-capped per CPU), one per line." },
+	  "    Stream drop and new-flow events (rate-capped per CPU), one per line,\n"
+	  "    from every attached interface by default." },
 	{ "replay", cmd_replay,
 	  "replay [--policy FILE] [--json] CAPTURE...\n"
 	  "    Dry run: the real program judges every frame of pcap/pcapng captures\n"
