@@ -6,6 +6,8 @@
 #                          bucket's worth of events; the rest are reported
 #                          as suppressed, and events + suppressed = drops
 #   events_text            the human-readable form, --count
+#   events_new_flow        a new VPN flow (one the flow cache learns) is
+#                          reported once
 #   events_sigterm_exit0
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -87,5 +89,21 @@ if [ "$rc" = 0 ] && [ "$n" = 3 ] && [ "$(wc -l <"$TMP/ev.txt")" = 3 ]; then
 	t_pass events_text
 else
 	t_fail events_text "rc $rc: $(head -3 "$TMP/ev.txt")"
+fi
+# A new VPN flow: an OpenVPN hard reset over TCP (a flow the flow cache
+# learns), sent twice: one new_flow event.
+cat >"$TMP/ovpn.cfg" <<CFG
+{ eth(da=$TOPO_MAC_B, sa=$TOPO_MAC_A), ipv4(sa=$TOPO_IP4_A, da=$TOPO_IP4_B), tcp(sp=40001, dp=1194, ack, psh), 0x00, 0x0e, 0x38, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00 }
+CFG
+( sleep 0.5; timeout 10 nsenter --net="/var/run/netns/$TOPO_NS_A" trafgen -o "$TOPO_IF_A" \
+	-c "$TMP/ovpn.cfg" -n 2 -t 10ms -P 1 -Q >/dev/null 2>&1 ) &
+spid=$!
+timeout 5 nsenter --net="/var/run/netns/$TOPO_NS_B" -- "$VPNXDP" events --json "$TOPO_IF_B" >"$TMP/nf.json"
+wait "$spid"
+nf=$(grep -c '"type":"new_flow"' "$TMP/nf.json")
+if [ "$nf" = 1 ] && grep -q '"type":"new_flow","class":"openvpn","proto":"tcp","src":"192.0.2.1","dst":"192.0.2.2","sport":40001,"dport":1194' "$TMP/nf.json"; then
+	t_pass events_new_flow
+else
+	t_fail events_new_flow "$nf new_flow events: $(head -c 300 "$TMP/nf.json")"
 fi
 if [ -s "$TMP/ev.err" ]; then t_fail events_stderr_clean "$(head -2 "$TMP/ev.err")"; else t_pass events_stderr_clean; fi
