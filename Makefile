@@ -47,7 +47,7 @@ TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_CSRCS))
 ASAN_TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_CSRCS))
 TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
 
-.PHONY: all deps check bench demo install clean asan tests fuzz lint
+.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz lint
 
 all: $(BUILD)/vpnxdp
 
@@ -104,8 +104,20 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all tests
+	@$(MAKE) --no-print-directory all tests bench-tools
 	@scripts/bench.sh
+
+# Benchmark-only programs (scripts/bench/): not tests, never run by check.
+BENCH_SRCS := scripts/bench/progbench.c scripts/bench/packets.c
+bench-tools: $(BUILD)/bench/progbench $(BUILD)/bench/null.bpf.o
+
+$(BUILD)/bench/null.bpf.o: scripts/bench/null.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/progbench: $(BENCH_SRCS) scripts/bench/packets.h $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iscripts/bench -o $@ $(BENCH_SRCS) $(BUILD)/libvx.a $(LDLIBS)
 
 install: $(BUILD)/vpnxdp
 	install -D -m 0755 $(BUILD)/vpnxdp $(DESTDIR)$(PREFIX)/sbin/vpnxdp
