@@ -583,7 +583,7 @@ int main(int argc, char **argv)
 			char cell[64];
 
 			json_object_set_new(jr, progs[p].name,
-					    stat_json(s, o.rounds, p ? floor : 0));
+					    stat_json(s, o.rounds, floor));
 			if (s->err) {
 				snprintf(cell, sizeof(cell), "error");
 			} else {
