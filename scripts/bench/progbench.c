@@ -45,7 +45,7 @@
 #include "packets.h"
 
 #define MAX_PKTS 16
-#define MAX_PROGS 6
+#define MAX_PROGS 8
 #define MAX_ROUNDS 50
 
 /* xdp-filter's port map (xdp-tools xdp-filter/common_kern_user.h): key is
@@ -80,6 +80,8 @@ struct opts {
 	const char *label;
 	const char *fill_map;
 	const char *packets;
+	const char *extra[MAX_PROGS]; /* NAME=OBJ: more programs to compare */
+	int nextra;
 	long fill;
 	int rounds;
 	long repeat;
@@ -242,19 +244,26 @@ static int load_vpnxdp(const struct opts *o, struct vx_compiled *comp)
 }
 
 static int load_obj(const char *path, const char *progname,
-		    struct bpf_object **objp)
+		    struct bpf_object **objp, bool share)
 {
 	struct bpf_object *obj = bpf_object__open_file(path, NULL);
 	struct bpf_program *p;
-	struct bpf_map *m;
+	struct bpf_map *m, *vm;
 	int err;
 
 	if (!obj)
 		return -errno;
 	/* xdp-filter pins its maps by name in the bpffs root: a benchmark
 	 * must not touch a real xdp-filter's maps, so keep them private. */
-	bpf_object__for_each_map(m, obj)
+	bpf_object__for_each_map(m, obj) {
 		bpf_map__set_pin_path(m, NULL);
+		vm = share ? bpf_object__find_map_by_name(skel->obj,
+							  bpf_map__name(m)) : NULL;
+		if (vm && bpf_map__reuse_fd(m, bpf_map__fd(vm)) != 0) {
+			bpf_object__close(obj);
+			return -EINVAL;
+		}
+	}
 	err = bpf_object__load(obj);
 	if (err) {
 		bpf_object__close(obj);
@@ -393,7 +402,10 @@ static void usage(FILE *f)
 		"usage: progbench features\n"
 		"       progbench compare --null OBJ [--xdpfilt DIR] [options]\n"
 		"       progbench scale --null OBJ [--policy FILE] [--fill-map NAME --fill N] [options]\n"
-		"options: --rounds N (1..%d) --repeat N --packets a,b --json FILE --label TEXT\n",
+		"options: --rounds N (1..%d) --repeat N --packets a,b --json FILE --label TEXT\n"
+		"         --extra NAME=OBJ (up to 4) also run OBJ's first program; its maps\n"
+		"         that share a name with vpnxdp's are vpnxdp's (for variants of the\n"
+		"         data path: what does each part cost?)\n",
 		MAX_ROUNDS);
 }
 
@@ -408,6 +420,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "fill-map", required_argument, NULL, 'M' },
 		{ "fill", required_argument, NULL, 'F' },
 		{ "packets", required_argument, NULL, 'k' },
+		{ "extra", required_argument, NULL, 'e' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -425,6 +438,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'M': o->fill_map = optarg; break;
 		case 'F': o->fill = atol(optarg); break;
 		case 'k': o->packets = optarg; break;
+		case 'e':
+			if (o->nextra == 4 || !strchr(optarg, '=')) {
+				usage(stderr);
+				return -1;
+			}
+			o->extra[o->nextra++] = optarg;
+			break;
 		case 'r': o->rounds = atoi(optarg); break;
 		case 'R': o->repeat = atol(optarg); break;
 		case 'h': usage(stdout); exit(0);
@@ -498,7 +518,7 @@ int main(int argc, char **argv)
 	}
 
 	progs[nprog] = (struct prog){ "null", "XDP_PASS only (the floor)", -1, -1, NULL, NULL };
-	progs[nprog].fd = load_obj(o.null_obj, "xdp_null_pass", &null_obj);
+	progs[nprog].fd = load_obj(o.null_obj, "xdp_null_pass", &null_obj, false);
 	if (progs[nprog].fd < 0) {
 		fprintf(stderr, "progbench: cannot load %s: %s\n", o.null_obj,
 			strerror(-progs[nprog].fd));
@@ -522,11 +542,11 @@ int main(int argc, char **argv)
 			"xdp-filter all features (alw_all: xdp-filter load's default)", -1, -1, NULL, NULL };
 
 		snprintf(path, sizeof(path), "%s/xdpfilt_alw_udp.o", o.xdpfilt_dir);
-		pp.fd = load_obj(path, NULL, &pp.obj);
+		pp.fd = load_obj(path, NULL, &pp.obj, false);
 		snprintf(path, sizeof(path), "%s/xdpfilt_alw_tcp.o", o.xdpfilt_dir);
-		pp.fd_tcp = load_obj(path, NULL, &pp.obj_tcp);
+		pp.fd_tcp = load_obj(path, NULL, &pp.obj_tcp, false);
 		snprintf(path, sizeof(path), "%s/xdpfilt_alw_all.o", o.xdpfilt_dir);
-		pa.fd = load_obj(path, NULL, &pa.obj);
+		pa.fd = load_obj(path, NULL, &pa.obj, false);
 		if (pp.fd >= 0 && pp.fd_tcp >= 0 && pa.fd >= 0) {
 			xf_ports = fill_xdpfilt_ports(pp.obj, &comp);
 			if (xf_ports >= 0)
@@ -541,6 +561,20 @@ int main(int argc, char **argv)
 		}
 		progs[nprog++] = pp;
 		progs[nprog++] = pa;
+	}
+
+	for (int i = 0; i < o.nextra; i++) {
+		char *eq = strchr(o.extra[i], '=');
+		struct prog px = { o.extra[i], eq + 1, -1, -1, NULL, NULL };
+
+		*eq = '\0';
+		px.fd = load_obj(eq + 1, NULL, &px.obj, true);
+		if (px.fd < 0) {
+			fprintf(stderr, "progbench: cannot load %s: %s\n", eq + 1,
+				strerror(-px.fd));
+			return 2;
+		}
+		progs[nprog++] = px;
 	}
 
 	for (int r = 0; r < o.rounds; r++) {

@@ -93,7 +93,7 @@ measure() {
 # Wrap the points of one axis: flatness = cost at the largest size over
 # cost at the smallest, per packet kind.
 axis() {
-	local name=$1 note=$2; shift 2
+	local note=$1; shift
 	printf '%s\n' "$@" | jq -s --arg note "$note" '
 		{"supported": true, "note": $note, "points": .,
 		 "flatness": ((map(select(.packets)) | if length > 1 then
@@ -120,7 +120,7 @@ sigs_axis() {
 		log "signatures $n ($(wc -l < "$f") lines)"
 		pts+=("$(measure "$(wc -l < "$f")" --policy "$f")")
 	done
-	axis signatures "one-port signatures added to the defaults" "${pts[@]}"
+	axis "one-port signatures added to the defaults" "${pts[@]}"
 }
 
 pfx_axis() {
@@ -141,7 +141,7 @@ pfx_axis() {
 		log "prefixes $n"
 		pts+=("$(measure "$n" --policy "$f")")
 	done
-	axis prefixes "IPv4 /32 allow-list prefixes on the wireguard class" "${pts[@]}"
+	axis "IPv4 /32 allow-list prefixes on the wireguard class" "${pts[@]}"
 }
 
 flow_axis() {
@@ -154,7 +154,7 @@ flow_axis() {
 		log "flows $n in $map"
 		pts+=("$(measure "$n" --fill-map "$map" --fill "$n")")
 	done
-	axis flows "map $map pre-filled with N random keys" "${pts[@]}"
+	axis "map $map pre-filled with N random keys" "${pts[@]}"
 }
 
 jq -n --argjson s "$(sigs_axis)" --argjson p "$(pfx_axis)" --argjson f "$(flow_axis)" \
