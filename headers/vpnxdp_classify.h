@@ -75,8 +75,9 @@ vx_match_proto(struct vx_env *env, const struct vx_pkt *p,
 	if (!cls || !*cls)
 		return v;
 	if (p->l4proto == IPPROTO_GRE) {
-		/* Only PPTP's GRE is a VPN class; other GRE stays other
-		 * whatever the table says. */
+		/* PPTP's entry (the default) counts only PPTP's enhanced GRE;
+		 * other GRE stays other.  A class an operator mapped to GRE
+		 * explicitly is taken as given. */
 		if (*cls == VX_C_PPTP)
 			return vx_check_gre_pptp(p, data_end);
 		v.cls = *cls;

@@ -45,6 +45,25 @@
  * rarely carries more than two. */
 #define VX_MAX_EXTHDRS 6
 
+/*
+ * Header views.  In XDP the kernel aligns the IP header (NET_IP_ALIGN) and
+ * the BPF target loads unaligned anyway; on the host a frame from a pcap
+ * buffer or a fuzzer can sit at any address, so there the views are
+ * declared 1-byte aligned and the compiler emits safe loads.  The BPF build
+ * keeps natural alignment so that its loads stay single instructions.
+ */
+#if defined(__bpf__)
+#define VX_HDR_ALIGN
+#else
+#define VX_HDR_ALIGN __attribute__((aligned(1)))
+#endif
+typedef struct ethhdr VX_HDR_ALIGN vx_eth_t;
+typedef struct iphdr VX_HDR_ALIGN vx_ip4_t;
+typedef struct ipv6hdr VX_HDR_ALIGN vx_ip6_t;
+typedef struct udphdr VX_HDR_ALIGN vx_udp_t;
+typedef struct tcphdr VX_HDR_ALIGN vx_tcp_t;
+typedef __u16 VX_HDR_ALIGN vx_be16_t;
+
 enum vx_parse_result {
 	VX_PARSE_OK = 0,        /* L4 header found and within the frame */
 	VX_PARSE_NOT_IP,        /* not IPv4/IPv6 (ARP, LLDP, ...) */
@@ -94,10 +113,12 @@ static __always_inline int vx_parse_l4(struct vx_pkt *p, const __u8 *l4,
 
 	switch (p->l4proto) {
 	case IPPROTO_UDP: {
-		const struct udphdr *uh = (const void *)l4;
+		const vx_udp_t *uh = (const void *)l4;
 		__u32 ulen;
 
-		if ((const void *)(uh + 1) > data_end)
+		/* The header must fit in the IP packet, not just the frame:
+		 * Ethernet padding after a tiny fragment is not a UDP header. */
+		if (room < sizeof(*uh) || (const void *)(uh + 1) > data_end)
 			return VX_PARSE_MALFORMED;
 		ulen = bpf_ntohs(uh->len);
 		/* A first fragment carries only part of the datagram: its UDP
@@ -113,10 +134,10 @@ static __always_inline int vx_parse_l4(struct vx_pkt *p, const __u8 *l4,
 		return VX_PARSE_OK;
 	}
 	case IPPROTO_TCP: {
-		const struct tcphdr *th = (const void *)l4;
+		const vx_tcp_t *th = (const void *)l4;
 		__u32 doff;
 
-		if ((const void *)(th + 1) > data_end)
+		if (room < sizeof(*th) || (const void *)(th + 1) > data_end)
 			return VX_PARSE_MALFORMED;
 		doff = (__u32)th->doff * 4;
 		if (doff < sizeof(*th) || doff > room)
@@ -159,7 +180,7 @@ static __always_inline int vx_parse_l4(struct vx_pkt *p, const __u8 *l4,
 static __always_inline int vx_parse_ipv4(struct vx_pkt *p, const __u8 *nh,
 					 const void *data_end)
 {
-	const struct iphdr *iph = (const void *)nh;
+	const vx_ip4_t *iph = (const void *)nh;
 	__u32 hlen, tot, avail;
 	__u16 frag_off;
 
@@ -206,7 +227,7 @@ struct vx_ipv6_frag {
 static __always_inline int vx_parse_ipv6(struct vx_pkt *p, const __u8 *nh,
 					 const void *data_end)
 {
-	const struct ipv6hdr *ip6 = (const void *)nh;
+	const vx_ip6_t *ip6 = (const void *)nh;
 	const __u8 *cur, *l3_end;
 	__u32 plen, avail;
 	__u8 next;
@@ -229,8 +250,9 @@ static __always_inline int vx_parse_ipv6(struct vx_pkt *p, const __u8 *nh,
 	l3_end = cur + plen;
 	next = ip6->nexthdr;
 
+	/* VX_MAX_EXTHDRS extension headers, then one pass for the transport. */
 VX_UNROLL
-	for (i = 0; i < VX_MAX_EXTHDRS; i++) {
+	for (i = 0; i < VX_MAX_EXTHDRS + 1; i++) {
 		switch (next) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
@@ -284,7 +306,7 @@ VX_UNROLL
 static __always_inline int vx_parse(struct vx_pkt *p, const void *data,
 				    const void *data_end)
 {
-	const struct ethhdr *eth = data;
+	const vx_eth_t *eth = data;
 	const __u8 *nh;
 	__u16 proto;
 	int i;
@@ -302,7 +324,7 @@ VX_UNROLL
 		/* TCI (2), encapsulated protocol (2) */
 		if ((const void *)(nh + 4) > data_end)
 			return VX_PARSE_MALFORMED;
-		proto = *(const __u16 *)(nh + 2);
+		proto = *(const vx_be16_t *)(nh + 2);
 		nh += 4;
 		p->vlans++;
 	}
