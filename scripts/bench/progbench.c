@@ -459,10 +459,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-static json_t *stat_json(const struct sample *s, int rounds, double floor)
+/* @floor: the floor's samples of the same packet, or NULL.  The ratio is
+ * taken round by round (each program's time over the floor's in that same
+ * round, measured moments apart) and then the median of those: on a shared
+ * machine that cancels most of the load that a ratio of medians keeps. */
+static json_t *stat_json(const struct sample *s, int rounds,
+			 const struct sample *floor)
 {
-	double kern[MAX_ROUNDS];
-	struct stat3 w, k;
+	double kern[MAX_ROUNDS], ratio[MAX_ROUNDS];
+	struct stat3 w, k, q;
 	json_t *j;
 
 	if (s->err)
@@ -475,9 +480,28 @@ static json_t *stat_json(const struct sample *s, int rounds, double floor)
 		      "ns", w.median, "ns_min", w.min, "ns_max", w.max,
 		      "kernel_ns", k.median, "kernel_ns_min", k.min,
 		      "kernel_ns_max", k.max, "verdict", xdp_verdict(s->retval));
-	if (floor > 0)
-		json_object_set_new(j, "ratio", json_real(w.median / floor));
+	if (floor && !floor->err) {
+		for (int r = 0; r < rounds; r++)
+			ratio[r] = s->cpu[r] / floor->cpu[r];
+		q = stats(ratio, rounds);
+		json_object_set_new(j, "ratio", json_real(q.median));
+		json_object_set_new(j, "ratio_min", json_real(q.min));
+		json_object_set_new(j, "ratio_max", json_real(q.max));
+	}
 	return j;
+}
+
+/* The table's ratio: the same per-round median as the JSON's. */
+static double ratio_median(const struct sample *s, const struct sample *floor,
+			   int rounds)
+{
+	double ratio[MAX_ROUNDS];
+
+	if (s->err || floor->err)
+		return 0;
+	for (int r = 0; r < rounds; r++)
+		ratio[r] = s->cpu[r] / floor->cpu[r];
+	return stats(ratio, rounds).median;
 }
 
 int main(int argc, char **argv)
@@ -609,7 +633,6 @@ int main(int argc, char **argv)
 	jpk = json_array();
 	for (size_t k = 0; k < npk; k++) {
 		json_t *jr = json_object();
-		double floor = res[0][k].err ? 0 : stats(res[0][k].cpu, o.rounds).median;
 
 		printf("%-14s %-31s", pkts[k].name, pkts[k].desc);
 		for (int p = 0; p < nprog; p++) {
@@ -617,14 +640,14 @@ int main(int argc, char **argv)
 			char cell[64];
 
 			json_object_set_new(jr, progs[p].name,
-					    stat_json(s, o.rounds, floor));
+					    stat_json(s, o.rounds, &res[0][k]));
 			if (s->err) {
 				snprintf(cell, sizeof(cell), "error");
 			} else {
 				struct stat3 w = stats(s->cpu, o.rounds);
 
 				snprintf(cell, sizeof(cell), "%6.2f ns %5.2fx %-4s",
-					 w.median, floor > 0 ? w.median / floor : 0,
+					 w.median, ratio_median(s, &res[0][k], o.rounds),
 					 xdp_verdict(s->retval));
 			}
 			printf(" %22s", cell);

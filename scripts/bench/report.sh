@@ -30,14 +30,14 @@ def t($name; $value; $op; $limit):
 	  | t("cost \($p.name): vpnxdp / floor"; $r.vpnxdp.ratio; "<=";
 	      (if $p.bulk then 1.5 else 2.0 end)),
 	    t("cost \($p.name): vpnxdp / xdp-filter port object";
-	      ratio($r.vpnxdp.ns; $r.xdpfilt_port.ns); "<="; 1.0),
+	      ratio($r.vpnxdp.ratio; $r.xdpfilt_port.ratio); "<="; 1.0),
 	    t("cost \($p.name): xdp-filter all / vpnxdp";
-	      ratio($r.xdpfilt_all.ns; $r.vpnxdp.ns); ">="; 2.0) ]
+	      ratio($r.xdpfilt_all.ratio; $r.vpnxdp.ratio); ">="; 2.0) ]
 	+ [ ($all.throughput.modes // {}) as $m
 	    | t("veth: vpnxdp drop pps / null XDP_DROP pps";
-		ratio($m.vpnxdp_drop.pps; $m.null_drop.pps); ">="; 0.95),
+		$m.vpnxdp_drop.vs_null_drop; ">="; 0.95),
 	      t("veth: vpnxdp drop pps / nftables ingress drop pps";
-		ratio($m.vpnxdp_drop.pps; $m.nft_drop.pps); ">="; 1.0) ]
+		ratio($m.vpnxdp_drop.vs_null_drop; $m.nft_drop.vs_null_drop); ">="; 1.0) ]
 	+ [ ($all.scale // {}) | to_entries[] | .key as $axis
 	    | if .value.supported and (.value.flatness != null) then
 		.value.flatness | to_entries[]

@@ -23,8 +23,8 @@ set -u
 OUT=${1:?usage: throughput.sh OUT.json}
 BUILD=${BUILD:-build}
 RUNS=${TP_RUNS:-3}
-SECS=${TP_SECS:-4}
-WARM=${TP_WARM:-1}
+SECS=${TP_SECS:-2}
+WARM=${TP_WARM:-0.5}
 VPNXDP=$BUILD/vpnxdp
 NULLOBJ=$BUILD/bench/null.bpf.o
 
@@ -205,7 +205,10 @@ main() {
 				detach_all
 				continue
 			fi
-			pps=$(one_run "$mode") && runs[$mode]="${runs[$mode]:-} $pps"
+			# A failed run keeps its place (null): runs are compared
+			# with the null XDP_DROP run of the same round.
+			pps=$(one_run "$mode") || pps=null
+			runs[$mode]="${runs[$mode]:-} $pps"
 			detach_all
 		done
 		log "run $run: $(for m in "${modes[@]}"; do printf '%s=%s ' "$m" "${runs[$m]:-}"; done)"
@@ -213,26 +216,33 @@ main() {
 	for mode in "${modes[@]}"; do
 		if [ -n "${why[$mode]:-}" ]; then
 			json=$(jq -c --arg m "$mode" --arg r "${why[$mode]}" '.[$m] = {"error": $r}' <<<"$json")
-		elif [ -z "${runs[$mode]:-}" ]; then
-			json=$(jq -c --arg m "$mode" '.[$m] = {"error": "no run completed"}' <<<"$json")
 		else
-			json=$(jq -c --arg m "$mode" --argjson r "$(printf '%s\n' ${runs[$mode]} | jq -s -c .)" \
-				'.[$m] = {"pps": ($r | sort | if length % 2 == 1 then .[length / 2 | floor]
-					else (.[length / 2 - 1] + .[length / 2]) / 2 end), "runs": $r}' <<<"$json")
+			json=$(jq -c --arg m "$mode" --argjson r "$(printf '%s\n' ${runs[$mode]:-} | jq -s -c .)" \
+				'.[$m] = {"runs": $r}' <<<"$json")
 		fi
 	done
-	# Extra ns per packet over the null XDP_DROP program: the contender's
-	# per-packet time minus the reference's, on the same CPU budget.
+	# Per mode: median packets/s; and, round by round against the null
+	# XDP_DROP run of the same round (moments apart, so under the same
+	# load from other work), the pps ratio and the extra ns per packet
+	# (1e9/pps - 1e9/pps_null), each reported as the median over rounds.
 	jq --argjson secs "$SECS" --argjson warm "$WARM" '
-		. as $m
-		| (.null_drop.pps // null) as $ref
+		def median: map(select(. != null)) | sort
+			| if length == 0 then null
+			  elif length % 2 == 1 then .[length / 2 | floor]
+			  else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+		(.null_drop.runs // []) as $ref
 		| with_entries(
-			if (.value.pps != null) and ($ref != null) and ($ref > 0) and (.value.pps > 0) then
-				.value.extra_ns = (1e9 / .value.pps - 1e9 / $ref)
-				| .value.vs_null_drop = (.value.pps / $ref)
+			if .value.runs then
+				.value.runs as $r
+				| .value.pps = ($r | median)
+				| .value.vs_null_drop = ([range($r | length) | select($r[.] != null and $ref[.] != null and $ref[.] > 0)
+					| $r[.] / $ref[.]] | median)
+				| .value.extra_ns = ([range($r | length) | select($r[.] != null and $ref[.] != null and $r[.] > 0 and $ref[.] > 0)
+					| 1e9 / $r[.] - 1e9 / $ref[.]] | median)
+				| if .value.pps == null then .value.error = "no run completed" else . end
 			else . end)
 		| {"frame": "60 B + FCS = 64 B, IPv4 UDP 4500 ESP-in-UDP",
-		   "seconds": $secs, "warmup": $warm, "modes": .}' <<<"$json" > "$OUT"
+		   "seconds": $secs, "warmup": $warm, "rounds": ($ref | length), "modes": .}' <<<"$json" > "$OUT"
 }
 
 main
