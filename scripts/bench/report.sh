@@ -119,14 +119,14 @@ if command -v gnuplot >/dev/null; then
 	jq -r '(.throughput.modes // {}) | to_entries[]
 		| [.key, (.value.vs_null_drop // "NaN")] | @tsv' "$JSON" > "$OUTDIR/tp.dat"
 	gnuplot <<EOF 2>"$OUTDIR/gnuplot.err" || echo "report: gnuplot failed (see $OUTDIR/gnuplot.err)" >&2
-set terminal pngcairo size 1400,560 font ",10"
+set terminal pngcairo size 1400,600 font ",10" noenhanced
 set output "$OUTDIR/bench.png"
 set multiplot layout 1,2 title "vpnxdp bench $(jq -r '.machine.started' "$JSON") ($(jq -r '.machine.commit' "$JSON"))"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set grid ytics
-set key top left
+set key below
 set xtics rotate by -35 scale 0
 set title "BPF_PROG_TEST_RUN cost / XDP_PASS floor (lower is better)"
 set ylabel "ratio to floor"
@@ -138,10 +138,10 @@ plot "$OUTDIR/cost.dat" using 2:xtic(1) title "vpnxdp", \
      "" using 4 title "xdp-filter all (default)"
 unset arrow 1
 unset arrow 2
-set title "veth drop throughput / null XDP\\\_DROP (higher is better)"
+set title "veth drop throughput / null XDP_DROP (higher is better)"
 set ylabel "packets/s ratio"
 set arrow 3 from graph 0, first 0.95 to graph 1, first 0.95 nohead dt 2 lc rgb "red"
-plot "$OUTDIR/tp.dat" using 2:xtic(1) title "packets/s vs null XDP\\\_DROP" lc rgb "#4477aa"
+plot "$OUTDIR/tp.dat" using 2:xtic(1) title "packets/s vs null XDP_DROP" lc rgb "#4477aa"
 unset multiplot
 EOF
 else
@@ -185,7 +185,7 @@ fi
 	echo '![ratios](../build/bench/bench.png)'
 	echo
 	echo "$MARK"
-	[ -n "$NOTES" ] && printf '%s\n' "$NOTES"
+	if [ -n "$NOTES" ]; then printf '%s\n' "$NOTES"; fi
 } > "$DOC.tmp" && mv "$DOC.tmp" "$DOC"
 echo
 echo "bench: $JSON, $OUTDIR/bench.png, $DOC"
