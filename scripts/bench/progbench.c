@@ -109,12 +109,19 @@ static int cmd_features(void)
 	}
 	obj = skel->obj;
 	bpf_object__for_each_map(m, obj) {
-		json_array_append_new(maps, json_pack("{s:s, s:s, s:I, s:I, s:I}",
+		struct bpf_map *in = bpf_map__inner_map(m);
+		json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I}",
 			"name", bpf_map__name(m),
 			"type", map_type_name(bpf_map__type(m)),
 			"max_entries", (json_int_t)bpf_map__max_entries(m),
 			"key_size", (json_int_t)bpf_map__key_size(m),
-			"value_size", (json_int_t)bpf_map__value_size(m)));
+			"value_size", (json_int_t)bpf_map__value_size(m));
+
+		/* A map of maps: say what it holds (an LPM trie per slot, say). */
+		if (in)
+			json_object_set_new(j, "inner_type",
+					    json_string(map_type_name(bpf_map__type(in))));
+		json_array_append_new(maps, j);
 	}
 	json_object_set_new(root, "maps", maps);
 	json_dumpf(root, stdout, JSON_INDENT(1));
