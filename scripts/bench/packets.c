@@ -60,8 +60,9 @@ static __u16 csum(const __u8 *p, size_t n)
 	return (__u16)~s;
 }
 
-/* IPv4 192.0.2.1 -> 198.51.100.1; @l4len bytes follow the header. */
-static void ipv4(struct builder *w, __u8 proto, size_t l4len, __u16 frag_off)
+/* IPv4 @saddr -> 198.51.100.1; @l4len bytes follow the header. */
+static void ipv4_from(struct builder *w, __u32 saddr, __u8 proto, size_t l4len,
+		      __u16 frag_off)
 {
 	size_t start = w->len;
 
@@ -73,9 +74,15 @@ static void ipv4(struct builder *w, __u8 proto, size_t l4len, __u16 frag_off)
 	put8(w, 64);
 	put8(w, proto);
 	put16(w, 0);
-	put32(w, 0xc0000201);
+	put32(w, saddr);
 	put32(w, 0xc6336401);
 	set16(w, start + 10, csum(w->b + start, 20));
+}
+
+/* IPv4 192.0.2.1 -> 198.51.100.1. */
+static void ipv4(struct builder *w, __u8 proto, size_t l4len, __u16 frag_off)
+{
+	ipv4_from(w, 0xc0000201, proto, l4len, frag_off);
 }
 
 /* IPv6 2001:db8::1 -> 2001:db8::2. */
@@ -173,7 +180,23 @@ static void tls_appdata(struct builder *w, size_t len)
 		put8(w, (__u8)(i * 29));
 }
 
-enum { WG_LEN = 64, ESP_LEN = 64, TLS_LEN = 100 };
+enum { WG_LEN = 64, ESP_LEN = 64, TLS_LEN = 100, WG_INIT_LEN = 148 };
+
+size_t bench_wg_initiation(__u8 *frame, __u32 flow)
+{
+	struct builder w = { frame, 0 };
+	__u32 x = flow * 2654435761u;
+
+	eth(&w, 0, ETH_P_IP);
+	ipv4_from(&w, 0xc0000201 + flow / 64000 % 250, IPPROTO_UDP, 8 + WG_INIT_LEN, 0);
+	udp(&w, (__u16)(1024 + flow % 64000), 51820, WG_INIT_LEN);
+	put32(&w, 0x01000000);
+	for (size_t i = 4; i < WG_INIT_LEN; i++) {
+		x = x * 1103515245u + 12345u;
+		put8(&w, (__u8)(x >> 16));
+	}
+	return w.len;
+}
 
 size_t bench_packets(struct bench_pkt *out, size_t max)
 {

@@ -26,4 +26,10 @@ struct bench_pkt {
 /* Fill @out with every packet kind; returns how many (at most @max). */
 size_t bench_packets(struct bench_pkt *out, size_t max);
 
+/* A WireGuard handshake initiation (148 bytes, type 1) to 198.51.100.1
+ * port 51820 from a source address and port that differ for every @flow
+ * below 16 * 64000: the packet a data path that tracks flows remembers.
+ * Returns the frame length (frame must hold BP_MAX_FRAME bytes). */
+size_t bench_wg_initiation(__u8 *frame, __u32 flow);
+
 #endif

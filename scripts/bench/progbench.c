@@ -9,9 +9,13 @@
  *	every packet kind through the null XDP_PASS floor, vpnxdp with the
  *	default policy (or --policy) and xdp-filter's objects with the same
  *	VPN ports in their port map.
- *   progbench scale --null OBJ [--policy FILE] [--fill-map NAME --fill N]
+ *   progbench scale --null OBJ [--policy FILE] [--fill-map NAME --fill N
+ *                   [--fill-traffic]]
  *	vpnxdp (and the floor) on a few packet kinds, with a large policy
- *	or a map pre-filled to N entries.
+ *	or a map pre-filled to N entries: N random keys, or with
+ *	--fill-traffic the entries vpnxdp itself makes for N distinct
+ *	WireGuard handshakes run through it (its own keys, and whatever it
+ *	keeps beside the map, such as a Bloom filter, filled the same way).
  *
  * options: --rounds N --repeat N --packets a,b,c --json FILE --label TEXT
  *
@@ -79,6 +83,7 @@ struct opts {
 	const char *json;
 	const char *label;
 	const char *fill_map;
+	bool fill_traffic;
 	const char *packets;
 	const char *extra[MAX_PROGS]; /* NAME=OBJ: more programs to compare */
 	int nextra;
@@ -88,6 +93,7 @@ struct opts {
 };
 
 static struct vpnxdp_bpf *skel;
+static long filled = -1; /* entries in the --fill-map map once filled */
 
 static const char *map_type_name(enum bpf_map_type t)
 {
@@ -199,6 +205,38 @@ static int fill_map(struct bpf_map *m, long n)
 	return 0;
 }
 
+/* N distinct flows through the program itself, one test run each. */
+static int fill_by_traffic(int prog_fd, long n)
+{
+	__u8 frame[BP_MAX_FRAME];
+
+	for (long i = 0; i < n; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .repeat = 1);
+
+		t.data_size_in = (__u32)bench_wg_initiation(frame, (__u32)i);
+		if (bpf_prog_test_run_opts(prog_fd, &t) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static long count_entries(int fd, size_t key_size)
+{
+	__u8 *a = calloc(2, key_size), *k = a, *next = a + key_size;
+	long n = 0;
+
+	if (!a)
+		return -ENOMEM;
+	if (bpf_map_get_next_key(fd, NULL, next) == 0) {
+		do {
+			n++;
+			memcpy(k, next, key_size);
+		} while (bpf_map_get_next_key(fd, k, next) == 0);
+	}
+	free(a);
+	return n;
+}
+
 /* vpnxdp as `vpnxdp attach` sets it up: slot 0 written, then made live. */
 static int load_vpnxdp(const struct opts *o, struct vx_compiled *comp)
 {
@@ -242,10 +280,17 @@ static int load_vpnxdp(const struct opts *o, struct vx_compiled *comp)
 	if (err)
 		return err;
 	if (fm && o->fill > 0) {
-		err = fill_map(fm, o->fill);
+		if (o->fill_traffic)
+			err = fill_by_traffic(bpf_program__fd(skel->progs.vpnxdp_xdp),
+					      o->fill);
+		else
+			err = fill_map(fm, o->fill);
 		if (err)
 			fprintf(stderr, "progbench: filling %s: %s\n", o->fill_map,
 				strerror(-err));
+		else
+			filled = count_entries(bpf_map__fd(fm),
+					       bpf_map__key_size(fm));
 	}
 	return err;
 }
@@ -408,7 +453,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: progbench features\n"
 		"       progbench compare --null OBJ [--xdpfilt DIR] [options]\n"
-		"       progbench scale --null OBJ [--policy FILE] [--fill-map NAME --fill N] [options]\n"
+		"       progbench scale --null OBJ [--policy FILE] [--fill-map NAME --fill N [--fill-traffic]] [options]\n"
 		"options: --rounds N (1..%d) --repeat N --packets a,b --json FILE --label TEXT\n"
 		"         --extra NAME=OBJ (up to 4) also run OBJ's first program; its maps\n"
 		"         that share a name with vpnxdp's are vpnxdp's (for variants of the\n"
@@ -426,6 +471,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "label", required_argument, NULL, 'l' },
 		{ "fill-map", required_argument, NULL, 'M' },
 		{ "fill", required_argument, NULL, 'F' },
+		{ "fill-traffic", no_argument, NULL, 'T' },
 		{ "packets", required_argument, NULL, 'k' },
 		{ "extra", required_argument, NULL, 'e' },
 		{ "rounds", required_argument, NULL, 'r' },
@@ -444,6 +490,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'l': o->label = optarg; break;
 		case 'M': o->fill_map = optarg; break;
 		case 'F': o->fill = atol(optarg); break;
+		case 'T': o->fill_traffic = true; break;
 		case 'k': o->packets = optarg; break;
 		case 'e':
 			if (o->nextra == 4 || !strchr(optarg, '=')) {
@@ -637,6 +684,8 @@ int main(int argc, char **argv)
 		json_array_append_new(jprogs, json_pack("{s:s, s:s}", "name",
 			progs[p].name, "desc", progs[p].desc));
 	json_object_set_new(root, "programs", jprogs);
+	if (filled >= 0)
+		json_object_set_new(root, "filled", json_integer(filled));
 	jpk = json_array();
 	for (size_t k = 0; k < npk; k++) {
 		json_t *jr = json_object();

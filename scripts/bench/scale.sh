@@ -4,7 +4,8 @@
 # Scale: vpnxdp's per-packet cost (BPF_PROG_TEST_RUN, progbench scale) as
 #   signatures grow 10 -> 65,536      (policy "signature" lines)
 #   allow-list prefixes 1 -> 100,000  (policy "... from PREFIX, ..." rules)
-#   tracked flows 1,000 -> 1,000,000  (the flow cache map, pre-filled)
+#   tracked flows 1,000 -> 1,000,000  (the flow cache, filled by vpnxdp
+#                                      itself from N distinct handshakes)
 # Each axis is measured only where the data path and the policy language
 # have the feature (detected here, never assumed); otherwise it is reported
 # as "n/a (not implemented)" with what was missing.
@@ -84,7 +85,7 @@ measure() {
 		jq -n --argjson n "$n" --arg e "$(tail -1 "$POL/pb.err")" '{"n": $n, "error": $e}'
 		return
 	fi
-	jq -c --argjson n "$n" '{"n": $n, "packets": ([.packets[] |
+	jq -c --argjson n "$n" '{"n": $n, "entries": .filled, "packets": ([.packets[] |
 		{(.name): {"ns": .results.vpnxdp.ns, "ratio": .results.vpnxdp.ratio,
 		           "null_ns": .results.null.ns}}] | add)}' "$tmp"
 }
@@ -152,9 +153,9 @@ flow_axis() {
 	fi
 	for n in $FLOW_N; do
 		log "flows $n in $map"
-		pts+=("$(measure "$n" --fill-map "$map" --fill "$n")")
+		pts+=("$(measure "$n" --fill-map "$map" --fill "$n" --fill-traffic)")
 	done
-	axis "map $map pre-filled with N random keys" "${pts[@]}"
+	axis "map $map filled by running N distinct WireGuard handshakes through vpnxdp (entries: what the map then held)" "${pts[@]}"
 }
 
 jq -n --argjson s "$(sigs_axis)" --argjson p "$(pfx_axis)" --argjson f "$(flow_axis)" \
