@@ -141,7 +141,13 @@ unset arrow 2
 set title "veth drop throughput / null XDP_DROP (higher is better)"
 set ylabel "packets/s ratio"
 set arrow 3 from graph 0, first 0.95 to graph 1, first 0.95 nohead dt 2 lc rgb "red"
-plot "$OUTDIR/tp.dat" using 2:xtic(1) title "packets/s vs null XDP_DROP" lc rgb "#4477aa"
+$(if grep -q '[0-9]' "$OUTDIR/tp.dat" 2>/dev/null; then
+	echo 'plot "'"$OUTDIR"'/tp.dat" using 2:xtic(1) title "packets/s vs null XDP_DROP" lc rgb "#4477aa"'
+else
+	echo 'set label 1 "no throughput results" at graph 0.5, graph 0.5 center'
+	echo 'set yrange [0:1]'
+	echo 'plot NaN notitle'
+fi)
 unset multiplot
 EOF
 else
@@ -182,7 +188,7 @@ fi
 	printf '%s\n' "$TABLE"
 	echo '```'
 	echo
-	echo '![ratios](../build/bench/bench.png)'
+	echo '![ratios](../build/bench/bench.png) (after a run)'
 	echo
 	echo "$MARK"
 	if [ -n "$NOTES" ]; then printf '%s\n' "$NOTES"; fi

@@ -35,6 +35,8 @@ PKTS=v4_udp_vpn,v4_udp_other,v6_udp_vpn,v4_tcp_443
 mkdir -p "$POL"
 
 log() { echo "scale: $*" >&2; }
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Does `vpnxdp policy check` accept this text?  (The policy language is the
 # interface: whatever issue adds a feature also adds its syntax.)

@@ -34,7 +34,8 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 2' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 log() { echo "userspace: $*" >&2; }
 
