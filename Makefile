@@ -18,7 +18,7 @@ VERSION := 0.1
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Iheaders -I$(BUILD) -Iuser -DVX_VERSION='"$(VERSION)"'
-LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lpcap
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=undefined
@@ -63,6 +63,10 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(HEADERS) | $(BUILD)
 # The skeleton embeds the object: one binary, no files to install beside it.
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+# Made through a pattern rule, the skeleton would count as intermediate and
+# be deleted after each build: keep it (lint and later builds need it).
+.PRECIOUS: $(BUILD)/%.skel.h
 
 $(BUILD)/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL) | $(BUILD)/obj
 	$(CC) $(CFLAGS) -c $< -o $@

@@ -136,6 +136,8 @@ struct vx_meta {
 	__u32 multiprog;    /* 1: attached through the libxdp dispatcher */
 	__u32 ifindex;
 	__u64 attached_at;  /* CLOCK_REALTIME seconds */
+	__u64 netns_ino;    /* inode of the attaching network namespace: pins
+			     * are global, interface names are per namespace */
 	char policy[VX_LABEL_LEN]; /* what the policy in force came from */
 };
 

@@ -18,6 +18,7 @@ int cmd_detach(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 /* Print the usage of a command to stdout (for --help) or stderr. */
 void vx_usage(const char *cmd, bool to_stderr);

@@ -97,7 +97,7 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 	struct xdp_program *xprog = NULL;
 	enum xdp_attach_mode mode = o->mode;
 	struct xdp_multiprog *mp;
-	char dir[PATH_MAX], path[PATH_MAX + 32], errbuf[256];
+	char dir[PATH_MAX], tmpdir[PATH_MAX], path[PATH_MAX + 32], errbuf[256];
 	struct vx_meta meta = {};
 	int fds[VX_NMAPS];
 	bool attached = false, made_dir = false;
@@ -175,41 +175,13 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 	}
 	attached = true;
 
-	/* Pin: maps first, then the program as attached (under the
-	 * dispatcher that is libxdp's freplace copy, not our load). */
-	if (mkdir(VX_PIN_ROOT, 0700) != 0 && errno != EEXIST) {
-		err = -errno;
-		vx_err("cannot create %s: %s", VX_PIN_ROOT, strerror(errno));
-		goto out;
-	}
-	if (mkdir(dir, 0700) != 0) {
-		err = -errno;
-		vx_err("cannot create %s: %s%s", dir, strerror(errno),
-		       errno == EEXIST ? " (another attach running?)" : "");
-		goto out;
-	}
-	made_dir = true;
-	for (int i = 0; i < VX_NMAPS; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, vx_map_names[i]);
-		if (bpf_obj_pin(fds[i], path) != 0) {
-			err = -errno;
-			vx_err("cannot pin %s: %s", path, strerror(errno));
-			goto out;
-		}
-	}
-	snprintf(path, sizeof(path), "%s/prog", dir);
-	if (bpf_obj_pin(xdp_program__fd(xprog), path) != 0) {
-		err = -errno;
-		vx_err("cannot pin %s: %s", path, strerror(errno));
-		goto out;
-	}
-
 	mp = xdp_multiprog__get_from_ifindex((int)ifindex);
 	meta.abi = VX_ABI_VERSION;
 	meta.mode = mode;
 	meta.multiprog = mp && !libxdp_get_error(mp) && !xdp_multiprog__is_legacy(mp);
 	meta.ifindex = ifindex;
 	meta.attached_at = (__u64)time(NULL);
+	meta.netns_ino = vx_netns_ino();
 	snprintf(meta.policy, sizeof(meta.policy), "%s",
 		 o->policy_file ? o->policy_file : "defaults");
 	if (mp && !libxdp_get_error(mp))
@@ -219,6 +191,48 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 		vx_err("cannot write attachment metadata: %s", strerror(errno));
 		goto out;
 	}
+
+	/* Pin into a private directory, then rename it into place: other
+	 * commands never see a half-pinned attachment, and of two racing
+	 * attaches exactly one wins.  The program pinned is the one attached
+	 * (under the dispatcher, libxdp's freplace copy, not our load). */
+	if (mkdir(VX_PIN_ROOT, 0700) != 0 && errno != EEXIST) {
+		err = -errno;
+		vx_err("cannot create %s: %s", VX_PIN_ROOT, strerror(errno));
+		goto out;
+	}
+	/* bpffs refuses names with '.'; ':' never occurs in an interface
+	 * name, so this cannot collide with an attachment. */
+	snprintf(tmpdir, sizeof(tmpdir), "%s/%s:%d:attaching", VX_PIN_ROOT,
+		 o->ifname, (int)getpid());
+	if (mkdir(tmpdir, 0700) != 0) {
+		err = -errno;
+		vx_err("cannot create %s: %s", tmpdir, strerror(errno));
+		goto out;
+	}
+	made_dir = true;
+	for (int i = 0; i < VX_NMAPS; i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, vx_map_names[i]);
+		if (bpf_obj_pin(fds[i], path) != 0) {
+			err = -errno;
+			vx_err("cannot pin %s: %s", path, strerror(errno));
+			goto out;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/prog", tmpdir);
+	if (bpf_obj_pin(xdp_program__fd(xprog), path) != 0) {
+		err = -errno;
+		vx_err("cannot pin %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (rename(tmpdir, dir) != 0) {
+		err = -errno;
+		vx_err("cannot move pins into %s: %s%s", dir, strerror(errno),
+		       errno == EEXIST || errno == ENOTEMPTY ?
+		       " (another vpnxdp attach got there first)" : "");
+		goto out;
+	}
+	made_dir = false;
 
 	printf("%s: attached (%s mode, %s, program id %u)\n", o->ifname,
 	       vx_mode_name(mode),
@@ -230,7 +244,7 @@ out:
 		if (attached)
 			xdp_program__detach(xprog, (int)ifindex, mode, 0);
 		if (made_dir)
-			vx_pins_remove(o->ifname);
+			vx_pins_remove_dir(tmpdir);
 	}
 	xdp_program__close(xprog);
 	vpnxdp_bpf__destroy(prog_skel);
@@ -316,10 +330,10 @@ int cmd_attach(int argc, char **argv)
 
 	if (vx_pins_exist(o.ifname)) {
 		if (vx_pins_open(&pins, o.ifname) == 0) {
-			bool live = vx_pins_live(&pins, &id);
+			enum vx_liveness live = vx_pins_live(&pins, &id);
 			struct vx_meta m;
 
-			if (live && vx_read_meta(&pins, &m) == 0) {
+			if (live == VX_LIVE && vx_read_meta(&pins, &m) == 0) {
 				vx_pins_close(&pins);
 				printf("%s: already attached (%s mode, program id %u); nothing changed\n",
 				       o.ifname, vx_mode_name(m.mode), id);
@@ -327,6 +341,13 @@ int cmd_attach(int argc, char **argv)
 				goto out;
 			}
 			vx_pins_close(&pins);
+			if (live == VX_OTHER_NETNS) {
+				vx_err("%s: an interface of that name is attached in another "
+				       "network namespace (pins are named by interface); "
+				       "detach it there first", o.ifname);
+				ret = VX_EXIT_INPUT;
+				goto out;
+			}
 		}
 		vx_info("%s: removing a stale attachment (its program is no longer on the interface)",
 			o.ifname);
@@ -392,7 +413,7 @@ int cmd_detach(int argc, char **argv)
 	const char *ifname;
 	struct vx_pins pins;
 	unsigned int id = 0, ifindex;
-	bool live;
+	enum vx_liveness live;
 	int err;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -415,11 +436,18 @@ int cmd_detach(int argc, char **argv)
 		return VX_EXIT_INPUT;
 	}
 	err = vx_pins_open(&pins, ifname);
-	live = err == 0 && vx_pins_live(&pins, &id);
+	live = err == 0 ? vx_pins_live(&pins, &id) : VX_STALE;
+	if (live == VX_OTHER_NETNS) {
+		vx_err("%s: attached in another network namespace; run detach there "
+		       "(e.g. nsenter --net=/var/run/netns/NS vpnxdp detach %s)",
+		       ifname, ifname);
+		vx_pins_close(&pins);
+		return VX_EXIT_INPUT;
+	}
 	if (err == 0)
 		vx_pins_lock(&pins);
 	ifindex = if_nametoindex(ifname);
-	if (live && vx_detach_prog(ifname, ifindex, id) != 0) {
+	if (live == VX_LIVE && vx_detach_prog(ifname, ifindex, id) != 0) {
 		vx_pins_close(&pins);
 		return VX_EXIT_SYSTEM;
 	}
@@ -429,7 +457,7 @@ int cmd_detach(int argc, char **argv)
 		       ifname, VX_PIN_ROOT, ifname);
 		return VX_EXIT_SYSTEM;
 	}
-	if (live)
+	if (live == VX_LIVE)
 		printf("%s: detached (program id %u)\n", ifname, id);
 	else
 		printf("%s: removed a stale attachment (the program was no longer on the interface)\n",

@@ -29,13 +29,16 @@ static int vx_policy_load(const char *file, struct vx_policy *pol)
 	vx_policy_init(pol);
 	if (vx_read_file(file, &buf, &len, err, sizeof(err))) {
 		vx_err("%s", err);
+		vx_policy_free(pol);
 		return -1;
 	}
 	ret = vx_policy_parse_text(pol, buf, len,
 				   strcmp(file, "-") ? file : "<stdin>", &d);
 	free(buf);
-	if (ret)
+	if (ret) {
 		vx_diag_print(&d);
+		vx_policy_free(pol);
+	}
 	return ret;
 }
 

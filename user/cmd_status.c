@@ -16,7 +16,7 @@
 
 struct vx_status {
 	char ifname[16];
-	bool live;
+	enum vx_liveness live;
 	unsigned int prog_id;
 	struct vx_meta meta;
 	struct vx_config cfg;
@@ -29,6 +29,15 @@ static const char *vx_status_mode(const struct vx_status *s)
 	case XDP_MODE_SKB: return "skb";
 	case XDP_MODE_HW: return "hw";
 	default: return "unknown";
+	}
+}
+
+static const char *vx_state_name(enum vx_liveness l)
+{
+	switch (l) {
+	case VX_LIVE: return "attached";
+	case VX_OTHER_NETNS: return "other-netns";
+	default: return "stale";
 	}
 }
 
@@ -55,7 +64,7 @@ static json_t *vx_status_json(const struct vx_status *s)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "interface", json_string(s->ifname));
-	json_object_set_new(o, "state", json_string(s->live ? "attached" : "stale"));
+	json_object_set_new(o, "state", json_string(vx_state_name(s->live)));
 	json_object_set_new(o, "mode", json_string(vx_status_mode(s)));
 	json_object_set_new(o, "program_id", json_integer(s->prog_id));
 	json_object_set_new(o, "path", json_string(s->meta.multiprog ?
@@ -75,8 +84,10 @@ static void vx_status_text(const struct vx_status *s)
 	if (localtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	printf("%s: %s, %s mode, program id %u, %s\n", s->ifname,
-	       s->live ? "attached" : "STALE (program no longer on the interface; "
-				  "'vpnxdp detach' cleans up)",
+	       s->live == VX_LIVE ? "attached" :
+	       s->live == VX_STALE ? "STALE (program no longer on the interface; "
+				     "'vpnxdp detach' cleans up)" :
+				     "attached in another network namespace",
 	       vx_status_mode(s), s->prog_id,
 	       s->meta.multiprog ? "libxdp dispatcher" : "single program");
 	printf("    policy: %s (generation %u), since %s\n", s->meta.policy,
@@ -135,7 +146,8 @@ int cmd_status(int argc, char **argv)
 		struct dirent *de;
 
 		while (d && (de = readdir(d)) && n < 256)
-			if (de->d_name[0] != '.')
+			/* skip ".", ".." and attaches in progress ("IF:PID:attaching") */
+			if (de->d_name[0] != '.' && !strchr(de->d_name, ':'))
 				names[n++] = strdup(de->d_name);
 		if (d)
 			closedir(d);
@@ -150,7 +162,18 @@ int cmd_status(int argc, char **argv)
 		struct vx_status s;
 
 		if (vx_status_get(names[i], &s) != 0) {
-			ret = VX_EXIT_SYSTEM;
+			/* Pins missing or unreadable (an attach that crashed
+			 * half way): list it, so that it gets cleaned up. */
+			if (json) {
+				json_t *o = json_object();
+
+				json_object_set_new(o, "interface", json_string(names[i]));
+				json_object_set_new(o, "state", json_string("incomplete"));
+				json_array_append_new(arr, o);
+			} else {
+				printf("%s: INCOMPLETE attachment (pins missing); "
+				       "'vpnxdp detach %s' cleans up\n", names[i], names[i]);
+			}
 		} else if (json) {
 			json_array_append_new(arr, vx_status_json(&s));
 		} else {

@@ -126,14 +126,13 @@ int vx_pins_lock(struct vx_pins *p)
 	return 0;
 }
 
-int vx_pins_remove(const char *ifname)
+int vx_pins_remove_dir(const char *dir)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 300];
+	char path[PATH_MAX + 300];
 	struct dirent *de;
 	int err = 0;
 	DIR *d;
 
-	vx_pin_dir(dir, sizeof(dir), ifname);
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -147,9 +146,18 @@ int vx_pins_remove(const char *ifname)
 	closedir(d);
 	if (rmdir(dir) != 0 && errno != ENOENT)
 		err = -errno;
-	/* Leave no empty /sys/fs/bpf/vpnxdp behind either. */
+	/* Leave no empty /sys/fs/bpf/vpnxdp behind either (fails while other
+	 * attachments remain, as it should). */
 	rmdir(VX_PIN_ROOT);
 	return err;
+}
+
+int vx_pins_remove(const char *ifname)
+{
+	char dir[PATH_MAX];
+
+	vx_pin_dir(dir, sizeof(dir), ifname);
+	return vx_pins_remove_dir(dir);
 }
 
 int vx_read_meta(const struct vx_pins *p, struct vx_meta *m)
@@ -181,32 +189,44 @@ static unsigned int vx_prog_id(int fd)
 	return info.id;
 }
 
-bool vx_pins_live(const struct vx_pins *p, unsigned int *prog_id)
+unsigned long long vx_netns_ino(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_ino;
+}
+
+enum vx_liveness vx_pins_live(const struct vx_pins *p, unsigned int *prog_id)
 {
 	unsigned int id = vx_prog_id(p->prog_fd);
 	struct xdp_multiprog *mp;
 	struct xdp_program *prog = NULL;
+	enum vx_liveness live = VX_STALE;
 	struct vx_meta m;
-	bool live = false;
 	int ifindex;
 
 	if (prog_id)
 		*prog_id = id;
 	if (!id || vx_read_meta(p, &m) != 0)
-		return false;
+		return VX_STALE;
+	if (m.netns_ino && m.netns_ino != vx_netns_ino())
+		return VX_OTHER_NETNS;
 	ifindex = (int)if_nametoindex(p->ifname);
 	if (!ifindex || (__u32)ifindex != m.ifindex)
-		return false;
+		return VX_STALE;
 	mp = xdp_multiprog__get_from_ifindex(ifindex);
-	if (libxdp_get_error(mp) || !mp)
-		return false;
+	if (!mp || libxdp_get_error(mp))
+		return VX_STALE;
 	if (xdp_multiprog__is_legacy(mp)) {
 		prog = xdp_multiprog__main_prog(mp);
-		live = prog && xdp_program__id(prog) == id;
+		if (prog && xdp_program__id(prog) == id)
+			live = VX_LIVE;
 	} else {
 		while ((prog = xdp_multiprog__next_prog(prog, mp)))
 			if (xdp_program__id(prog) == id)
-				live = true;
+				live = VX_LIVE;
 	}
 	xdp_multiprog__close(mp);
 	return live;

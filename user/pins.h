@@ -52,12 +52,23 @@ int vx_pins_lock(struct vx_pins *p);
 
 /* Remove every pin of IFACE and the directory. */
 int vx_pins_remove(const char *ifname);
+int vx_pins_remove_dir(const char *dir);
 
 int vx_read_meta(const struct vx_pins *p, struct vx_meta *m);
 int vx_read_config(const struct vx_pins *p, struct vx_config *c);
 
+enum vx_liveness {
+	VX_LIVE,        /* the pinned program is on the interface */
+	VX_STALE,       /* it is not (interface gone, program removed) */
+	VX_OTHER_NETNS, /* attached from another network namespace: can't tell
+			 * from here, and must not be touched from here */
+};
+
 /* Is the pinned program the one attached to the interface now? Fills the
- * program id and attach mode when it is. */
-bool vx_pins_live(const struct vx_pins *p, unsigned int *prog_id);
+ * program id. */
+enum vx_liveness vx_pins_live(const struct vx_pins *p, unsigned int *prog_id);
+
+/* Inode of this process's network namespace, or 0. */
+unsigned long long vx_netns_ino(void);
 
 #endif

@@ -40,6 +40,11 @@ static const struct vx_cmd vx_cmds[] = {
 	  "policy apply IFACE FILE\n"
 	  "    Validate a policy file; replace the policy in force on IFACE with it\n"
 	  "    (atomically; FILE '-' is standard input). See vpnxdp-policy(5)." },
+	{ "replay", cmd_replay,
+	  "replay [--policy FILE] [--json] CAPTURE...\n"
+	  "    Dry run: the real program judges every frame of pcap/pcapng captures\n"
+	  "    (BPF_PROG_TEST_RUN, nothing attached); prints per flow the class,\n"
+	  "    confidence, packets, bytes and dropped." },
 };
 
 #define VX_NCMDS (sizeof(vx_cmds) / sizeof(vx_cmds[0]))

@@ -86,7 +86,7 @@ run_mode() { # mode
 	# Drop PPTP and WireGuard: they must not reach side b's stack, all else must.
 	printf 'pptp drop\nwireguard drop\n' >"$TMP/drop.pol"
 	vx policy apply "$TOPO_IF_B" "$TMP/drop.pol" >/dev/null
-	topo_in_b timeout 20 tcpdump -i "$TOPO_IF_B" -nn -w "$TMP/rx.pcap" -U 'udp or tcp or proto 47 or proto 50 or proto 51' >/dev/null 2>&1 &
+	topo_in_b timeout 20 tcpdump -Q in -i "$TOPO_IF_B" -nn -w "$TMP/rx.pcap" -U 'udp or tcp or proto 47 or proto 50 or proto 51' >/dev/null 2>&1 &
 	local tpid=$!
 	sleep 1
 	vx stats "$TOPO_IF_B" --json >"$TMP/before.json"

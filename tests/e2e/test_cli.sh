@@ -76,6 +76,12 @@ id1=$(vx status "$TOPO_IF_B" --json | /usr/bin/python3 -c 'import json,sys; prin
 expect attach_twice 0 out 'already attached .*nothing changed' -- vx attach "$TOPO_IF_B"
 id2=$(vx status "$TOPO_IF_B" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["program_id"])')
 t_eq attach_twice_same_program "$id2" "$id1"
+expect detach_from_other_netns 1 err 'attached in another network namespace' -- "$VPNXDP" detach "$TOPO_IF_B"
+expect status_other_netns 0 out 'attached in another network namespace' -- "$VPNXDP" status "$TOPO_IF_B"
+topo_in_a ip link add "$TOPO_IF_B" type veth peer name "vxp$$"
+expect attach_from_other_netns 1 err 'attached in another network namespace' -- vxa attach "$TOPO_IF_B"
+topo_in_a ip link del "$TOPO_IF_B"
+expect still_attached_after_refusals 0 out "$TOPO_IF_B: attached," -- vx status "$TOPO_IF_B"
 expect status_policy_label 0 out "policy: $TMP/good.pol \(generation 1\)" -- vx status "$TOPO_IF_B"
 
 # Policy pushes: invalid changes nothing, valid bumps the generation once.
@@ -95,7 +101,13 @@ expect policy_unknown_sub 1 err "unknown subcommand 'frob'" -- vx policy frob
 
 # A second interface at once (side a, in the other namespace).
 expect attach_second_iface 0 out "$TOPO_IF_A: attached" -- vxa attach "$TOPO_IF_A" --mode skb
-n=$("$VPNXDP" status --json | /usr/bin/python3 -c "import json,sys; print(sum(1 for i in json.load(sys.stdin)['interfaces'] if i['interface'] in ('$TOPO_IF_A','$TOPO_IF_B') and i['state']=='attached'))")
+# Pins are global, interfaces live in their namespaces: each side's state is
+# judged from its own namespace; the listing shows both.
+n=0
+vxa status "$TOPO_IF_A" --json | grep -q '"state": "attached"' && n=$((n + 1))
+vx status "$TOPO_IF_B" --json | grep -q '"state": "attached"' && n=$((n + 1))
+listed=$("$VPNXDP" status --json | /usr/bin/python3 -c "import json,sys; print(sum(1 for i in json.load(sys.stdin)['interfaces'] if i['interface'] in ('$TOPO_IF_A','$TOPO_IF_B')))")
+t_eq two_interfaces_listed "$listed" 2
 t_eq two_interfaces_attached "$n" 2
 expect detach_second_iface 0 out "$TOPO_IF_A: detached" -- vxa detach "$TOPO_IF_A"
 
@@ -108,6 +120,6 @@ topo_in_a bpftool net detach xdpgeneric dev "$TOPO_IF_A" >/dev/null 2>&1
 
 # Stale: the interface goes away under the attachment.
 topo_in_b ip link del "$TOPO_IF_B"
-expect status_stale 0 out "$TOPO_IF_B: STALE" -- "$VPNXDP" status "$TOPO_IF_B"
-expect detach_stale 0 out 'removed a stale attachment' -- "$VPNXDP" detach "$TOPO_IF_B"
+expect status_stale 0 out "$TOPO_IF_B: STALE" -- vx status "$TOPO_IF_B"
+expect detach_stale 0 out 'removed a stale attachment' -- vx detach "$TOPO_IF_B"
 if [ -e "/sys/fs/bpf/vpnxdp/$TOPO_IF_B" ]; then t_fail stale_pins_removed "pins left"; else t_pass stale_pins_removed; fi

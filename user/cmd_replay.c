@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpnxdp replay [--policy FILE] [--json] CAPTURE...
+ *
+ * Dry run of a policy: every frame of the captures goes through the real
+ * compiled XDP program (BPF_PROG_TEST_RUN; nothing is attached), and the
+ * result is printed per flow: the class the program counted it under, how
+ * sure it was, packets, bytes and what it dropped.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "vpnxdp_names.h"
+#include "capture.h"
+#include "cli.h"
+#include "flows.h"
+#include "log.h"
+#include "policy.h"
+#include "replay.h"
+
+/* Confidence as the output spells it (enum vx_confidence). */
+static const char *vx_conf_name(int conf)
+{
+	switch (conf) {
+	case VX_CONF_PORT: return "port";
+	case VX_CONF_VERIFIED: return "verified";
+	case VX_CONF_PAYLOAD: return "payload";
+	default: return "-";
+	}
+}
+
+static const char *vx_l4_name(__u8 proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_ESP: return "esp";
+	case IPPROTO_AH: return "ah";
+	case IPPROTO_GRE: return "gre";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	default:
+		snprintf(buf, len, "ip%u", proto);
+		return buf;
+	}
+}
+
+static void vx_addr_str(const struct vx_flow *fl, const __u32 *a, char *buf,
+			size_t len)
+{
+	if (!inet_ntop(fl->ipver == 6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+static int vx_replay_json(const struct vx_flows *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct vx_flow *fl = &f->v[i];
+		char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN], l4[16];
+		int cls = vx_flow_class(fl);
+		json_t *o = json_object();
+		char *s;
+
+		vx_addr_str(fl, fl->caddr, ca, sizeof(ca));
+		vx_addr_str(fl, fl->saddr, sa, sizeof(sa));
+		json_object_set_new(o, "l4", json_string(vx_l4_name(fl->l4proto, l4, sizeof(l4))));
+		json_object_set_new(o, "src", json_string(ca));
+		json_object_set_new(o, "sport", json_integer(fl->cport));
+		json_object_set_new(o, "dst", json_string(sa));
+		json_object_set_new(o, "dport", json_integer(fl->sport));
+		json_object_set_new(o, "protocol", cls >= 0 ?
+				    json_string(vx_class_name((unsigned int)cls)) : json_null());
+		json_object_set_new(o, "confidence", VX_CLASS_IS_VPN(cls) ?
+				    json_string(vx_conf_name(vx_flow_conf(fl, cls))) :
+				    json_null());
+		json_object_set_new(o, "packets", json_integer((json_int_t)fl->packets));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)fl->bytes));
+		json_object_set_new(o, "dropped", json_integer((json_int_t)fl->dropped));
+		if (vx_flow_nclasses(fl) > 1) {
+			json_t *cl = json_object();
+
+			for (int c = 0; c < VX_MAX_CLASS; c++)
+				if (fl->cls[c])
+					json_object_set_new(cl, vx_class_name((unsigned int)c),
+							    json_integer((json_int_t)fl->cls[c]));
+			json_object_set_new(o, "classes", cl);
+		}
+		/* Notes, only when there is something to note. */
+		if (fl->truncated)
+			json_object_set_new(o, "truncated", json_integer((json_int_t)fl->truncated));
+		if (fl->uncounted)
+			json_object_set_new(o, "uncounted", json_integer((json_int_t)fl->uncounted));
+		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(o);
+		if (!s)
+			return -ENOMEM;
+		puts(s);
+		free(s);
+	}
+	return 0;
+}
+
+static void vx_replay_text(const struct vx_flows *f)
+{
+	int aw = 15; /* address column: IPv4, or IPv6 when there is one */
+
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].ipver == 6)
+			aw = 39;
+	printf("%-6s %-*s %5s  %-*s %5s  %-10s %-8s %8s %10s %7s  %s\n", "l4", aw,
+	       "client", "port", aw, "server", "port", "class", "conf", "packets",
+	       "bytes", "dropped", "classes");
+	for (size_t i = 0; i < f->n; i++) {
+		const struct vx_flow *fl = &f->v[i];
+		char ca[INET6_ADDRSTRLEN], sa[INET6_ADDRSTRLEN], l4[16];
+		int cls = vx_flow_class(fl);
+
+		vx_addr_str(fl, fl->caddr, ca, sizeof(ca));
+		vx_addr_str(fl, fl->saddr, sa, sizeof(sa));
+		printf("%-6s %-*s %5u  %-*s %5u  %-10s %-8s %8llu %10llu %7llu  ",
+		       vx_l4_name(fl->l4proto, l4, sizeof(l4)), aw, ca, fl->cport,
+		       aw, sa, fl->sport,
+		       cls >= 0 ? vx_class_name((unsigned int)cls) : "-",
+		       VX_CLASS_IS_VPN(cls) ? vx_conf_name(vx_flow_conf(fl, cls)) : "-",
+		       (unsigned long long)fl->packets, (unsigned long long)fl->bytes,
+		       (unsigned long long)fl->dropped);
+		if (vx_flow_nclasses(fl) > 1) {
+			const char *sep = "";
+
+			for (int c = 0; c < VX_MAX_CLASS; c++) {
+				if (!fl->cls[c])
+					continue;
+				printf("%s%s:%llu", sep, vx_class_name((unsigned int)c),
+				       (unsigned long long)fl->cls[c]);
+				sep = ",";
+			}
+		} else {
+			putchar('-');
+		}
+		if (fl->truncated)
+			printf("  (%llu truncated)", (unsigned long long)fl->truncated);
+		putchar('\n');
+	}
+}
+
+/* One line on what was read and what is in no flow.  On stdout after the
+ * table; on stderr with --json, where stdout holds only flows. */
+static void vx_replay_summary(FILE *out, const struct vx_flows *f, int ncap)
+{
+	fprintf(out, "%llu frames (%llu bytes) from %d capture%s in %zu flows; "
+		"%llu dropped; %llu not IP; %llu malformed (no IP addresses); "
+		"%llu not run (size); %llu truncated by the capture (caplen < len)\n",
+		(unsigned long long)f->frames, (unsigned long long)f->bytes, ncap,
+		ncap == 1 ? "" : "s", f->n, (unsigned long long)f->dropped,
+		(unsigned long long)f->not_ip, (unsigned long long)f->no_ip_addr,
+		(unsigned long long)f->not_run, (unsigned long long)f->truncated);
+}
+
+/* A frame cut by the capture's snap length: its IP header claims bytes that
+ * are not there, so the program (rightly) finds it malformed.  Its flow is
+ * still known from the headers that are there: parse a copy padded with
+ * zeros to the length on the wire, for the flow key only. */
+static int vx_parse_cut(struct vx_pkt *p, const struct vx_frame *fr)
+{
+	static unsigned char buf[65536 + 64] __attribute__((aligned(8)));
+	unsigned char *pad = buf + 2; /* aligned as vx_capture_next aligns */
+	size_t n = fr->len + fr->cut;
+
+	if (n > sizeof(buf) - 2)
+		return vx_parse(p, fr->data, fr->data + fr->len);
+	memcpy(pad, fr->data, fr->len);
+	memset(pad + fr->len, 0, fr->cut);
+	return vx_parse(p, pad, pad + n);
+}
+
+/* Every frame of one capture through the program. */
+static int vx_replay_capture(struct vx_replay *r, struct vx_capture *cap,
+			     struct vx_flows *f)
+{
+	struct vx_replay_verdict v;
+	struct vx_frame fr;
+	char err[PCAP_ERRBUF_SIZE + 300];
+	int n, rc;
+
+	while ((n = vx_capture_next(cap, &fr, err, sizeof(err))) == 1) {
+		struct vx_pkt p = {};
+		int pr;
+
+		if (!fr.data || fr.len < ETH_HLEN) {
+			/* Less than a link-layer header: nothing XDP would see. */
+			f->frames++;
+			f->bytes += fr.wirelen;
+			f->truncated += fr.truncated;
+			f->no_ip_addr++;
+			continue;
+		}
+		if (fr.truncated)
+			pr = vx_parse_cut(&p, &fr);
+		else
+			pr = vx_parse(&p, fr.data, fr.data + fr.len);
+		rc = vx_replay_run(r, fr.data, fr.len, &v);
+		if (rc == -E2BIG) {
+			rc = vx_flows_add(f, &p, pr, fr.wirelen, fr.truncated, NULL);
+		} else if (rc == 0) {
+			rc = vx_flows_add(f, &p, pr, fr.wirelen, fr.truncated, &v);
+		} else {
+			vx_err("%s: BPF_PROG_TEST_RUN failed: %s", cap->path, strerror(-rc));
+			return rc;
+		}
+		if (rc) {
+			vx_err("out of memory");
+			return rc;
+		}
+	}
+	if (n < 0)
+		vx_warn("%s; replayed the frames before it", err);
+	return 0;
+}
+
+static int vx_replay_policy(struct vx_policy *pol, const char *file)
+{
+	struct vx_diag d;
+	char *buf, err[300];
+	size_t len;
+	int rc;
+
+	if (vx_read_file(file, &buf, &len, err, sizeof(err))) {
+		vx_err("%s", err);
+		return -1;
+	}
+	rc = vx_policy_parse_text(pol, buf, len, file, &d);
+	free(buf);
+	if (rc)
+		vx_diag_print(&d);
+	return rc;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *policy_file = NULL;
+	struct vx_capture *caps = NULL;
+	struct vx_compiled *comp = NULL;
+	struct vx_replay *r = NULL;
+	struct vx_policy pol;
+	struct vx_flows flows;
+	int c, ncap = 0, nopen = 0, ret = VX_EXIT_INPUT;
+	bool json = false;
+	char err[PCAP_ERRBUF_SIZE + 300];
+
+	while ((c = getopt_long(argc, argv, "p:jh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			policy_file = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			vx_usage("replay", false);
+			return VX_EXIT_OK;
+		default:
+			vx_usage("replay", true);
+			return VX_EXIT_INPUT;
+		}
+	}
+	if (optind >= argc) {
+		vx_usage("replay", true);
+		return VX_EXIT_INPUT;
+	}
+	vx_policy_init(&pol);
+	if (vx_flows_init(&flows)) {
+		vx_err("out of memory");
+		vx_policy_free(&pol);
+		return VX_EXIT_SYSTEM;
+	}
+	if (policy_file && vx_replay_policy(&pol, policy_file))
+		goto out;
+
+	/* Every capture must open before anything runs: a typo in the
+	 * fourth file should not cost the first three's output. */
+	ncap = argc - optind;
+	caps = calloc((size_t)ncap, sizeof(*caps));
+	if (!caps) {
+		vx_err("out of memory");
+		ret = VX_EXIT_SYSTEM;
+		goto out;
+	}
+	for (int i = 0; i < ncap; i++) {
+		int e = vx_capture_open(&caps[i], argv[optind + i], err, sizeof(err));
+
+		if (e == -ENOTSUP) {
+			vx_warn("%s; skipped", err);
+		} else if (e) {
+			vx_err("%s", err);
+			goto out;
+		} else {
+			nopen++;
+		}
+	}
+
+	if (!vx_need_root()) {
+		vx_err("replay runs the program with BPF_PROG_TEST_RUN, which needs CAP_BPF");
+		ret = VX_EXIT_SYSTEM;
+		goto out;
+	}
+	ret = VX_EXIT_SYSTEM;
+	comp = malloc(sizeof(*comp));
+	if (!comp) {
+		vx_err("out of memory");
+		goto out;
+	}
+	vx_policy_compile(&pol, comp);
+	if (vx_replay_open(&r, comp))
+		goto out;
+	for (int i = 0; i < ncap; i++)
+		if (caps[i].pc && vx_replay_capture(r, &caps[i], &flows))
+			goto out;
+
+	if (json) {
+		if (vx_replay_json(&flows))
+			goto out;
+		vx_replay_summary(stderr, &flows, nopen);
+	} else {
+		vx_replay_text(&flows);
+		vx_replay_summary(stdout, &flows, nopen);
+	}
+	ret = VX_EXIT_OK;
+out:
+	for (int i = 0; caps && i < ncap; i++)
+		vx_capture_close(&caps[i]);
+	free(caps);
+	vx_replay_close(r);
+	free(comp);
+	vx_flows_free(&flows);
+	vx_policy_free(&pol);
+	return ret;
+}
