@@ -82,7 +82,7 @@ def cell($r): if $r == null then "n/a" elif $r.error then "error"
 "## Userspace",
 (.userspace.replay | if .supported != true then ["replay", .reason // .error // "n/a"]
   elif .error then ["replay", "error: " + .error]
-  else ["replay", "\(.pps | n0) packets/s (\(.packets) packets, \(.captures) captures)"] end | @tsv),
+  else ["replay", "\(.pps | n0) packets/s once running, startup \(.startup_s | n2) s (\(.packets) packets in \(.captures) captures, replayed 1 and \(.repeats) times)"] end | @tsv),
 (.userspace.policy_apply | if .error then ["policy apply", "error: " + .error]
   else ["policy apply", "\(.seconds) s (\(.lines) lines: \(.policy))"] end | @tsv),
 "",
