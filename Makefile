@@ -96,7 +96,7 @@ $(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $
 
 asan: $(BUILD)/asan/vpnxdp $(ASAN_TEST_BINS)
 
-tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS)
+tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS) bench-tools
 
 # Every test: C suites (plain and under ASan+UBSan), shell suites, lint.
 check: deps

@@ -571,6 +571,9 @@ int main(int argc, char **argv)
 	json_t *root, *jpk, *jprogs;
 	char path[512];
 
+	/* libbpf's notes (xdp-tools objects carry sections it skips) are
+	 * noise in a benchmark's output; errors are reported here. */
+	libbpf_set_print(NULL);
 	if (argc < 2) {
 		usage(stderr);
 		return 1;
@@ -584,7 +587,6 @@ int main(int argc, char **argv)
 	}
 	if (parse_opts(argc - 1, argv + 1, &o))
 		return 1;
-	libbpf_set_print(NULL);
 
 	all = bench_packets(pkts, MAX_PKTS);
 	for (size_t i = 0; i < all; i++)
