@@ -64,9 +64,10 @@ def cell($r): if $r == null then "n/a" elif $r.error then "error"
      ($r.vpnxdp.verdict // "-")] | @tsv),
 "",
 "## veth throughput (\(.throughput.frame // "-"), median of runs)",
-(["handler", "packets/s", "vs null XDP_DROP", "extra ns/packet"] | @tsv),
+(["handler", "packets/s", "rounds min-max", "vs null XDP_DROP", "extra ns/packet"] | @tsv),
 ((.throughput.modes // {}) | to_entries[] |
   [.key, (if .value.error then "n/a: " + .value.error else (.value.pps | n0) end),
+   (if .value.runs then "\(.value.runs | map(select(. != null)) | min | n0)-\(.value.runs | map(select(. != null)) | max | n0)" else "-" end),
    (.value.vs_null_drop | n2), (.value.extra_ns | n2)] | @tsv),
 "",
 "## Scale (vpnxdp ns/packet; ratio to the floor in the same run)",
