@@ -116,8 +116,8 @@ jq -n --arg kernel "$(uname -r)" \
 	--arg started "$STARTED" --arg finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
 	--arg clang "$(clang --version 2>/dev/null | head -1)" \
-	--arg xdptools "$(xdp-filter --version 2>/dev/null | head -1)" \
-	--arg trafgen "$(trafgen -v 2>/dev/null | head -1)" \
+	--arg xdptools "$(xdp-filter load --version 2>&1 | head -1)" \
+	--arg trafgen "$(trafgen -v 2>&1 | head -1)" \
 	--arg nft "$(nft --version 2>/dev/null | head -1)" \
 	--arg note "${BENCH_NOTE:-}" --argjson quick "$QUICK" \
 	--argjson rounds "$PB_ROUNDS" --argjson repeat "$PB_REPEAT" \

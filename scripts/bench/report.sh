@@ -170,7 +170,7 @@ fi
 	echo
 	echo "## Rerun"
 	echo
-	echo '    sudo make bench                 # full run, about 5 minutes'
+	echo '    sudo make bench                 # full run, about 4 minutes'
 	echo '    sudo BENCH_QUICK=1 make bench   # short run while developing'
 	echo
 	echo "Results: a table on stdout, \`build/bench/bench.json\` (everything, with each"
@@ -181,7 +181,7 @@ fi
 	echo
 	jq -r '.machine | "- CPU: \(.cpu), \(.cpus) CPUs, \(.memory)",
 		"- kernel \(.kernel); \(.clang)",
-		"- peers: xdp-tools \(.xdp_tools); \(.nft); trafgen \(.trafgen)",
+		"- peers: \(.xdp_tools); \(.nft); \(.trafgen)",
 		"- load average (1, 5, 15 min): \(.load_start) at the start, \(.load_end) at the end",
 		(if .note != "" then "- " + .note else empty end)' "$JSON"
 	echo
