@@ -148,8 +148,11 @@ EOF
 # pps of one timed run of the mode that is attached now.
 one_run() {
 	local mode=$1 c0 c1 t0 t1
+	# Bounded in time (stopped below) and, should that fail, in count: 10
+	# Mpps (beyond what one CPU and veth reach) for the window + 10 s.
 	setsid nsenter --net=/var/run/netns/"$NSA" trafgen --dev "$IFA" \
 		--conf "$TMP/frame.cfg" --cpus 1 --no-sock-mem -C \
+		--num "$(awk -v s="$SECS" -v w="$WARM" 'BEGIN { printf "%d", (s + w + 10) * 10000000 }')" \
 		>"$TMP/trafgen.log" 2>&1 &
 	TG_PID=$!
 	sleep "$WARM"
