@@ -47,7 +47,7 @@ TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_CSRCS))
 ASAN_TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_CSRCS))
 TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
 
-.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz lint
+.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz fuzz-policy lint
 
 all: $(BUILD)/vpnxdp
 
@@ -57,7 +57,7 @@ deps:
 $(BUILD) $(BUILD)/obj $(BUILD)/asan/obj:
 	@mkdir -p $@
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(HEADERS) | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(HEADERS) $(wildcard bpf/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The skeleton embeds the object: one binary, no files to install beside it.
@@ -95,6 +95,24 @@ $(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(BUILD)/asan/libvx.a $(LDLIBS)
 
 asan: $(BUILD)/asan/vpnxdp $(ASAN_TEST_BINS)
+
+# libFuzzer targets of the policy parsers (tests/fuzz/fuzz_policy_*.c):
+# clang, the parser sources compiled in with the fuzzer's coverage.
+POLICY_FUZZ := $(BUILD)/fuzz/fuzz_policy_text $(BUILD)/fuzz/fuzz_policy_json
+POLICY_FUZZ_SRCS := user/policy.c user/policy_text.c user/policy_json.c user/log.c
+POLICY_FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-Iheaders -Iuser -Itests/fuzz
+$(POLICY_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_policy_common.h \
+		$(POLICY_FUZZ_SRCS) $(HEADERS) $(USER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(POLICY_FUZZ_FLAGS) -o $@ $< $(POLICY_FUZZ_SRCS) $(LDLIBS)
+FUZZ_TARGETS += $(POLICY_FUZZ)
+
+# `make fuzz`: the longer runs (FUZZ_SECONDS each, default 300).
+fuzz: fuzz-policy
+fuzz-policy: $(POLICY_FUZZ)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/test_fuzz_policy.sh
 
 tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS) bench-tools
 

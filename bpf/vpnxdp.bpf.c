@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vpnxdp's XDP program: classify every frame as a VPN protocol (or other),
- * count it per class, and pass or drop it by the per-class action of the
- * live policy slot.  The classifier itself is in headers/vpnxdp_classify.h,
+ * count it per class, and pass or drop it by the rules of the live policy
+ * slot (bpf/vpnxdp_policy.bpf.h).  The classifier itself is in headers/vpnxdp_classify.h,
  * shared with userspace; this file owns the maps and the verdict.
  *
  * Fail open: anything that is not a VPN class (other, fragment, malformed,
@@ -13,6 +13,7 @@
 #include <xdp/xdp_helpers.h>
 
 #include "vpnxdp_common.h"
+#include "vpnxdp_policy.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -27,13 +28,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } vx_protos SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VX_ACTION_ENTRIES);
-	__type(key, __u32);
-	__type(value, __u8);
-} vx_actions SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -83,43 +77,46 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 {
 	const void *data = (void *)(long)ctx->data;
 	const void *data_end = (void *)(long)ctx->data_end;
+	struct vx_judgement j = { VX_ACT_COUNT, VX_R_NONE };
 	struct vx_pkt p = {};
 	struct vx_verdict v;
 	struct vx_counters *c;
 	struct vx_config *cfg;
-	__u32 zero = 0, slot, idx;
-	__u8 *act, action = VX_ACT_COUNT;
+	__u32 zero = 0, slot, idx, cls;
 
 	cfg = bpf_map_lookup_elem(&vx_config, &zero);
 	if (!cfg)
 		return XDP_PASS;
-	/* Read the live slot once: this packet is judged by that policy. */
-	slot = cfg->slot & 1;
+	/* Read the live slot once (volatile: the compiler may not load it
+	 * again later): this packet is judged by that policy. */
+	slot = *(volatile __u32 *)&cfg->slot & 1;
 
 	v = vx_classify(NULL, &p, data, data_end, slot);
 
-	if (VX_CLASS_IS_VPN(v.cls)) {
-		idx = vx_action_index(slot, v.cls);
-		act = bpf_map_lookup_elem(&vx_actions, &idx);
-		if (act)
-			action = *act;
-	}
-	if (action == VX_ACT_PASS)
+	cls = v.cls;
+	if (VX_CLASS_IS_VPN(cls))
+		j = vx_policy_judge(&p, slot, &cls);
+	if (j.action == VX_ACT_PASS)
 		return XDP_PASS;
 
-	idx = v.cls;
+	idx = cls;
 	c = bpf_map_lookup_elem(&vx_counters, &idx);
 	if (c) {
 		c->packets++;
 		c->bytes += (__u64)(data_end - data);
 		if (v.conf < VX_NCONF)
 			c->conf[v.conf]++;
-		if (action == VX_ACT_DROP) {
+		if (j.action == VX_ACT_DROP) {
 			c->dropped++;
-			c->drop_rule++;
+			if (j.reason == VX_R_RATE)
+				c->drop_rate++;
+			else if (j.reason == VX_R_DENY)
+				c->drop_deny++;
+			else
+				c->drop_rule++;
 		}
 	}
-	return action == VX_ACT_DROP ? XDP_DROP : XDP_PASS;
+	return j.action == VX_ACT_DROP ? XDP_DROP : XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 1
+#define VX_ABI_VERSION 2
 
 /* Traffic classes.  The order is the ABI of the counters map; names live in
  * vpnxdp_names.h.  VX_C_OTHER is "not VPN", VX_C_FRAGMENT is a non-first IP
@@ -93,13 +93,122 @@ static inline __u32 vx_proto_index(__u32 slot, __u32 proto)
 	return slot * 256 + (proto & 0xff);
 }
 
-/* vx_actions: BPF_MAP_TYPE_ARRAY indexed by slot * VX_MAX_CLASS + class,
- * value __u8 enum vx_action. */
-#define VX_ACTION_ENTRIES (VX_NSLOTS * VX_MAX_CLASS)
+/*
+ * Rules (vpnxdp-policy(5)): per slot and class an ordered list, first match
+ * wins.  vx_rules: BPF_MAP_TYPE_ARRAY indexed by vx_rules_index(), one
+ * struct vx_class_rules per (slot, class): the whole list is one lookup, so
+ * a packet never sees half of a list.
+ */
+#define VX_MAX_RULES 16 /* rules per class */
 
-static inline __u32 vx_action_index(__u32 slot, __u32 cls)
+#define VX_RULE_FROM4 0x01 /* rule has IPv4 source prefixes (vx_pfx4) */
+#define VX_RULE_FROM6 0x02 /* rule has IPv6 source prefixes (vx_pfx6) */
+#define VX_RULE_FROM (VX_RULE_FROM4 | VX_RULE_FROM6)
+#define VX_RULE_RATE 0x04  /* rule has a per-source rate limit */
+
+struct vx_rule {
+	__u8 action;     /* enum vx_action */
+	__u8 flags;      /* VX_RULE_* */
+	__u8 pad[2];
+	__u32 bucket;    /* rate limit: identity of the rule (a hash of what it
+			  * says) in the vx_rate key, so that a push keeps the
+			  * buckets of unchanged rules and starts changed ones
+			  * afresh */
+	__u64 interval;  /* rate limit: ns between packets (1e9 / rate) */
+	__u64 tolerance; /* rate limit: burst * interval */
+};
+
+#define VX_CLS_DISABLED 0x01 /* class disabled: its packets are "other" */
+
+struct vx_class_rules {
+	__u8 nrules;
+	__u8 flags;      /* VX_CLS_* */
+	__u8 pad[6];
+	struct vx_rule rule[VX_MAX_RULES];
+};
+
+#define VX_RULES_ENTRIES (VX_NSLOTS * VX_MAX_CLASS)
+
+static inline __u32 vx_rules_index(__u32 slot, __u32 cls)
 {
 	return slot * VX_MAX_CLASS + (cls % VX_MAX_CLASS);
+}
+
+/*
+ * Source prefixes: one LPM trie per slot and family, reached through
+ * BPF_MAP_TYPE_ARRAY_OF_MAPS vx_pfx4 / vx_pfx6 indexed by slot.  A push
+ * builds fresh tries and swaps them in; the kernel waits for an RCU grace
+ * period on that swap, which is also what makes reusing the idle slot safe.
+ * The key leads with class and rule so that one trie serves every rule:
+ * prefixlen counts those 32 bits plus the address prefix.
+ */
+#define VX_MAX_PREFIXES 100000u /* per policy, v4 and v6 together */
+#define VX_PFX_HDR_BITS 32
+
+struct vx_pfx4_key {
+	__u32 prefixlen;
+	__u8 cls;
+	__u8 rule;
+	__u8 pad[2];
+	__u8 addr[4];
+};
+
+struct vx_pfx6_key {
+	__u32 prefixlen;
+	__u8 cls;
+	__u8 rule;
+	__u8 pad[2];
+	__u8 addr[16];
+};
+
+/*
+ * Per-source rate limits: BPF_MAP_TYPE_LRU_HASH vx_rate, key source address
+ * + class + rule identity, value the GCRA "theoretical arrival time" in ns.  A source
+ * that has been quiet longest is forgotten first when the map is full.
+ */
+#define VX_RATE_SOURCES 1000000u
+
+struct vx_rate_key {
+	__u32 addr[4];
+	__u8 ipver;
+	__u8 cls;
+	__u8 pad[2];
+	__u32 bucket;    /* struct vx_rule.bucket */
+};
+
+/* Verdict reasons, for the counters. */
+enum vx_reason {
+	VX_R_NONE = 0, /* passed */
+	VX_R_RULE,     /* a drop rule matched */
+	VX_R_RATE,     /* over a rate limit */
+	VX_R_DENY,     /* a drop rule reached after an allow-list did not match */
+};
+
+/*
+ * vx_slotstats: BPF_MAP_TYPE_PERCPU_ARRAY, verdicts of VPN packets per
+ * slot (= policy generation parity), class and verdict (0 pass, 1 drop):
+ * lets a test prove that every packet was judged by one whole policy.
+ */
+#define VX_SLOTSTATS_ENTRIES (VX_NSLOTS * VX_MAX_CLASS * 2)
+
+static inline __u32 vx_slotstats_index(__u32 slot, __u32 cls, __u32 drop)
+{
+	return (slot * VX_MAX_CLASS + (cls % VX_MAX_CLASS)) * 2 + (drop & 1);
+}
+
+/*
+ * vx_store: BPF_MAP_TYPE_HASH (no prealloc), the canonical JSON of the
+ * policy in each slot, zlib-compressed, in chunks: key slot << 24 | chunk.
+ * Written into the idle slot with the rest of the policy before the flip,
+ * so `policy show` reads what is in force and never a file that could
+ * disagree with the maps.  The data path never reads it.
+ */
+#define VX_STORE_CHUNK 16384u
+#define VX_STORE_CHUNKS 4096u /* per slot: 64 MiB compressed at most */
+
+static inline __u32 vx_store_key(__u32 slot, __u32 chunk)
+{
+	return (slot << 24) | (chunk & 0xffffff);
 }
 
 /* vx_config: BPF_MAP_TYPE_ARRAY, one entry. */

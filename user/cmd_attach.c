@@ -49,10 +49,15 @@ static void vx_skel_maps(struct vpnxdp_bpf *s, struct bpf_map **m)
 {
 	m[VX_MAP_SIGS] = s->maps.vx_sigs;
 	m[VX_MAP_PROTOS] = s->maps.vx_protos;
-	m[VX_MAP_ACTIONS] = s->maps.vx_actions;
+	m[VX_MAP_RULES] = s->maps.vx_rules;
 	m[VX_MAP_CONFIG] = s->maps.vx_config;
 	m[VX_MAP_COUNTERS] = s->maps.vx_counters;
 	m[VX_MAP_META] = s->maps.vx_meta;
+	m[VX_MAP_PFX4] = s->maps.vx_pfx4;
+	m[VX_MAP_PFX6] = s->maps.vx_pfx6;
+	m[VX_MAP_RATE] = s->maps.vx_rate;
+	m[VX_MAP_SLOTSTATS] = s->maps.vx_slotstats;
+	m[VX_MAP_STORE] = s->maps.vx_store;
 }
 
 /* Refuse to replace a program vpnxdp did not put there. */
@@ -90,7 +95,7 @@ struct vx_attach_opts {
  * attaches its program.
  */
 static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
-			const struct vx_compiled *comp)
+			const struct vx_policy *pol, const char *json)
 {
 	struct vpnxdp_bpf *maps_skel = NULL, *prog_skel = NULL;
 	struct bpf_map *mm[VX_NMAPS], *pm[VX_NMAPS];
@@ -123,7 +128,7 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 	for (int i = 0; i < VX_NMAPS; i++)
 		fds[i] = bpf_map__fd(mm[i]);
 
-	err = vx_slot_write(fds, 0, comp);
+	err = vx_policy_install(fds, 0, pol, json);
 	if (!err)
 		err = vx_slot_switch(fds, 0, 1);
 	if (err) {
@@ -261,8 +266,8 @@ int cmd_attach(int argc, char **argv)
 		{ 0 },
 	};
 	struct vx_attach_opts o = { .mode = XDP_MODE_NATIVE };
-	struct vx_compiled *comp = NULL;
 	struct vx_policy pol;
+	char *json = NULL;
 	struct vx_pins pins;
 	unsigned int ifindex, id;
 	int c, ret = VX_EXIT_INPUT;
@@ -300,22 +305,11 @@ int cmd_attach(int argc, char **argv)
 	}
 	o.ifname = argv[optind];
 
-	vx_policy_init(&pol);
 	if (o.policy_file) {
-		struct vx_diag d;
-		char *buf, err[300];
-		size_t len;
-
-		if (vx_read_file(o.policy_file, &buf, &len, err, sizeof(err))) {
-			vx_err("%s", err);
-			goto out;
-		}
-		c = vx_policy_parse_text(&pol, buf, len, o.policy_file, &d);
-		free(buf);
-		if (c) {
-			vx_diag_print(&d);
-			goto out;
-		}
+		if (vx_policy_load(o.policy_file, false, &pol))
+			return VX_EXIT_INPUT;
+	} else {
+		vx_policy_init(&pol);
 	}
 	if (!vx_need_root()) {
 		ret = VX_EXIT_SYSTEM;
@@ -361,16 +355,15 @@ int cmd_attach(int argc, char **argv)
 		goto out;
 	}
 
-	comp = malloc(sizeof(*comp));
-	if (!comp) {
+	json = vx_policy_to_json(&pol, 0, false);
+	if (!json) {
 		vx_err("out of memory");
 		goto out;
 	}
-	vx_policy_compile(&pol, comp);
-	if (vx_do_attach(&o, ifindex, comp) == 0)
+	if (vx_do_attach(&o, ifindex, &pol, json) == 0)
 		ret = VX_EXIT_OK;
 out:
-	free(comp);
+	free(json);
 	vx_policy_free(&pol);
 	return ret;
 }

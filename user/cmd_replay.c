@@ -222,24 +222,6 @@ static int vx_replay_capture(struct vx_replay *r, struct vx_capture *cap,
 	return 0;
 }
 
-static int vx_replay_policy(struct vx_policy *pol, const char *file)
-{
-	struct vx_diag d;
-	char *buf, err[300];
-	size_t len;
-	int rc;
-
-	if (vx_read_file(file, &buf, &len, err, sizeof(err))) {
-		vx_err("%s", err);
-		return -1;
-	}
-	rc = vx_policy_parse_text(pol, buf, len, file, &d);
-	free(buf);
-	if (rc)
-		vx_diag_print(&d);
-	return rc;
-}
-
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -250,7 +232,6 @@ int cmd_replay(int argc, char **argv)
 	};
 	const char *policy_file = NULL;
 	struct vx_capture *caps = NULL;
-	struct vx_compiled *comp = NULL;
 	struct vx_replay *r = NULL;
 	struct vx_policy pol;
 	struct vx_flows flows;
@@ -278,14 +259,18 @@ int cmd_replay(int argc, char **argv)
 		vx_usage("replay", true);
 		return VX_EXIT_INPUT;
 	}
-	vx_policy_init(&pol);
+	/* Text or JSON, as policy apply reads it. */
+	if (policy_file) {
+		if (vx_policy_load(policy_file, false, &pol))
+			return VX_EXIT_INPUT;
+	} else {
+		vx_policy_init(&pol);
+	}
 	if (vx_flows_init(&flows)) {
 		vx_err("out of memory");
 		vx_policy_free(&pol);
 		return VX_EXIT_SYSTEM;
 	}
-	if (policy_file && vx_replay_policy(&pol, policy_file))
-		goto out;
 
 	/* Every capture must open before anything runs: a typo in the
 	 * fourth file should not cost the first three's output. */
@@ -315,13 +300,7 @@ int cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	ret = VX_EXIT_SYSTEM;
-	comp = malloc(sizeof(*comp));
-	if (!comp) {
-		vx_err("out of memory");
-		goto out;
-	}
-	vx_policy_compile(&pol, comp);
-	if (vx_replay_open(&r, comp))
+	if (vx_replay_open(&r, &pol))
 		goto out;
 	for (int i = 0; i < ncap; i++)
 		if (caps[i].pc && vx_replay_capture(r, &caps[i], &flows))
@@ -341,7 +320,6 @@ out:
 		vx_capture_close(&caps[i]);
 	free(caps);
 	vx_replay_close(r);
-	free(comp);
 	vx_flows_free(&flows);
 	vx_policy_free(&pol);
 	return ret;

@@ -25,6 +25,12 @@ static int vx_stats_json(const char *ifname, const struct vx_config *cfg,
 		json_object_set_new(o, "packets", json_integer((json_int_t)cnt[c].packets));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)cnt[c].bytes));
 		json_object_set_new(o, "dropped", json_integer((json_int_t)cnt[c].dropped));
+		/* Where the policy sent them (vpnxdp-policy(5)). */
+		json_object_set_new(o, "passed",
+				    json_integer((json_int_t)(cnt[c].packets - cnt[c].dropped)));
+		json_object_set_new(o, "drop_rule", json_integer((json_int_t)cnt[c].drop_rule));
+		json_object_set_new(o, "drop_rate", json_integer((json_int_t)cnt[c].drop_rate));
+		json_object_set_new(o, "drop_deny", json_integer((json_int_t)cnt[c].drop_deny));
 		json_object_set_new(protos, vx_class_name((unsigned int)c), o);
 	}
 	json_object_set_new(root, "protocols", protos);
@@ -41,12 +47,18 @@ static void vx_stats_text(const char *ifname, const struct vx_config *cfg,
 			  const struct vx_counters *cnt)
 {
 	printf("%s (policy generation %u)\n", ifname, cfg->generation);
-	printf("%-10s %14s %16s %12s\n", "class", "packets", "bytes", "dropped");
+	printf("%-10s %14s %16s %12s %12s %10s %10s %10s\n", "class", "packets",
+	       "bytes", "dropped", "passed", "drop-rule", "drop-rate", "denied");
 	for (int c = 0; c < VX_NCLASS; c++)
-		printf("%-10s %14llu %16llu %12llu\n", vx_class_name((unsigned int)c),
+		printf("%-10s %14llu %16llu %12llu %12llu %10llu %10llu %10llu\n",
+		       vx_class_name((unsigned int)c),
 		       (unsigned long long)cnt[c].packets,
 		       (unsigned long long)cnt[c].bytes,
-		       (unsigned long long)cnt[c].dropped);
+		       (unsigned long long)cnt[c].dropped,
+		       (unsigned long long)(cnt[c].packets - cnt[c].dropped),
+		       (unsigned long long)cnt[c].drop_rule,
+		       (unsigned long long)cnt[c].drop_rate,
+		       (unsigned long long)cnt[c].drop_deny);
 }
 
 int cmd_stats(int argc, char **argv)

@@ -22,10 +22,15 @@
 const char *const vx_map_names[VX_NMAPS] = {
 	[VX_MAP_SIGS] = "vx_sigs",
 	[VX_MAP_PROTOS] = "vx_protos",
-	[VX_MAP_ACTIONS] = "vx_actions",
+	[VX_MAP_RULES] = "vx_rules",
 	[VX_MAP_CONFIG] = "vx_config",
 	[VX_MAP_COUNTERS] = "vx_counters",
 	[VX_MAP_META] = "vx_meta",
+	[VX_MAP_PFX4] = "vx_pfx4",
+	[VX_MAP_PFX6] = "vx_pfx6",
+	[VX_MAP_RATE] = "vx_rate",
+	[VX_MAP_SLOTSTATS] = "vx_slotstats",
+	[VX_MAP_STORE] = "vx_store",
 };
 
 int vx_bpffs_ensure(void)

@@ -1,17 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Writing a compiled policy into the XDP program's maps, slot by slot. */
+/* Writing a policy into the XDP program's maps, slot by slot. */
 #ifndef VX_POLICY_MAPS_H
 #define VX_POLICY_MAPS_H
 
 #include "pins.h"
 #include "policy.h"
 
-/* Write @c into @slot of the maps in @fds (indexed by enum vx_map_id).  The
+/* Write @pol (whose canonical JSON is @json) into @slot of the maps in @fds
+ * (indexed by enum vx_map_id): prefixes, signatures, rules, stored JSON.
+ * Waits for packets still judged by @slot's previous contents first.  The
  * slot must not be live. */
+int vx_policy_install(const int *fds, __u32 slot, const struct vx_policy *pol,
+		      const char *json);
+
+/* The same with @c, @pol compiled (and possibly adjusted, as replay does). */
+int vx_policy_install_compiled(const int *fds, __u32 slot,
+			       const struct vx_policy *pol,
+			       const struct vx_compiled *c, const char *json);
+
+/* Write only the compiled tables of @slot (no prefixes, no stored form). */
 int vx_slot_write(const int *fds, __u32 slot, const struct vx_compiled *c);
 
-/* Read back what @slot holds. */
+/* Read back the compiled tables @slot holds (tests compare them). */
 int vx_slot_read(const int *fds, __u32 slot, struct vx_compiled *c);
+
+/* The canonical JSON stored with @slot (malloc'd into *json). */
+int vx_store_read(const int *fds, __u32 slot, char **json);
 
 /* Make @slot live with @generation: one map write, so a packet sees either
  * the old slot or the new one, never a mix. */

@@ -92,10 +92,11 @@ static void vx_replay_pin_cpu(void)
 		vx_debug("replay: cannot pin to CPU %d: %s", cpu, strerror(errno));
 }
 
-int vx_replay_open(struct vx_replay **out, const struct vx_compiled *c)
+int vx_replay_open(struct vx_replay **out, const struct vx_policy *pol)
 {
 	struct vx_replay *r = calloc(1, sizeof(*r));
-	struct vx_compiled *pol;
+	struct vx_compiled *c;
+	char *json;
 	int fds[VX_NMAPS], err;
 
 	*out = NULL;
@@ -132,17 +133,22 @@ int vx_replay_open(struct vx_replay **out, const struct vx_compiled *c)
 	/* "pass" skips the counters, and the counters are all replay can see
 	 * a class by: count instead.  Both return XDP_PASS, so no verdict
 	 * changes. */
-	pol = malloc(sizeof(*pol));
-	if (!pol) {
+	c = malloc(sizeof(*c));
+	json = vx_policy_to_json(pol, 0, false);
+	if (!c || !json) {
+		free(c);
+		free(json);
 		err = -ENOMEM;
 		goto fail;
 	}
-	memcpy(pol, c, sizeof(*pol));
+	vx_policy_compile(pol, c);
 	for (int i = 0; i < VX_MAX_CLASS; i++)
-		if (pol->actions[i] == VX_ACT_PASS)
-			pol->actions[i] = VX_ACT_COUNT;
-	err = vx_slot_write(fds, 0, pol);
-	free(pol);
+		for (int k = 0; k < VX_MAX_RULES; k++)
+			if (c->rules[i].rule[k].action == VX_ACT_PASS)
+				c->rules[i].rule[k].action = VX_ACT_COUNT;
+	err = vx_policy_install_compiled(fds, 0, pol, c, json);
+	free(c);
+	free(json);
 	if (!err)
 		err = vx_slot_switch(fds, 0, 1);
 	if (err) {

@@ -26,9 +26,9 @@ struct vx_replay_verdict {
 	__u32 retval;  /* the XDP action returned */
 };
 
-/* Load the program and fill slot 0 with @c.  Returns 0 or a negative errno
- * (message printed). */
-int vx_replay_open(struct vx_replay **r, const struct vx_compiled *c);
+/* Load the program and fill slot 0 with @pol, as attach does (rules,
+ * prefixes, rate limits).  Returns 0 or a negative errno (message printed). */
+int vx_replay_open(struct vx_replay **r, const struct vx_policy *pol);
 
 /* Run one Ethernet frame (at least ETH_HLEN bytes).  Returns 0; -E2BIG when
  * the kernel will not run a frame of this size (no XDP program would see

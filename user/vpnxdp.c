@@ -34,12 +34,19 @@ static const struct vx_cmd vx_cmds[] = {
 	  "    the policy in force." },
 	{ "stats", cmd_stats,
 	  "stats IFACE [--json]\n"
-	  "    Cumulative per-class counters: packets, bytes, dropped." },
+	  "    Cumulative per-class counters: packets, bytes, dropped, and what the\n"
+	  "    policy did: passed, dropped by rule, by rate limit, denied by allow-list." },
 	{ "policy", cmd_policy,
-	  "policy check FILE\n"
-	  "policy apply IFACE FILE\n"
-	  "    Validate a policy file; replace the policy in force on IFACE with it\n"
-	  "    (atomically; FILE '-' is standard input). See vpnxdp-policy(5)." },
+	  "policy check [--json] FILE\n"
+	  "policy apply IFACE [--json] FILE\n"
+	  "policy show IFACE [--json]\n"
+	  "policy diff IFACE [--json] FILE\n"
+	  "    check: validate without touching the kernel. apply: replace the policy\n"
+	  "    in force on IFACE, atomically (the same policy twice: 'unchanged').\n"
+	  "    show: the policy in force and its generation. diff: what apply would\n"
+	  "    change. --json: FILE is JSON (a file starting with '{' always is);\n"
+	  "    show prints JSON that apply reads back. FILE '-' is standard input.\n"
+	  "    See vpnxdp-policy(5)." },
 	{ "replay", cmd_replay,
 	  "replay [--policy FILE] [--json] CAPTURE...\n"
 	  "    Dry run: the real program judges every frame of pcap/pcapng captures\n"

@@ -252,7 +252,10 @@ static struct vx_verdict run_user(const struct vx_compiled *c,
 
 static int action_of(const struct vx_compiled *c, unsigned int cls)
 {
-	return VX_CLASS_IS_VPN(cls) ? c->actions[cls % VX_MAX_CLASS] : VX_ACT_COUNT;
+	const struct vx_class_rules *r = &c->rules[cls % VX_MAX_CLASS];
+
+	/* The policies of this suite are "CLASS ACTION" lines: one rule. */
+	return VX_CLASS_IS_VPN(cls) && r->nrules ? r->rule[0].action : VX_ACT_COUNT;
 }
 
 /* Does the observation match "class @cls under action @act"?  Fills @buf
@@ -456,8 +459,8 @@ static void test_actions(void)
 						 reply ? "reply" : "request");
 					kframe(k, ipver, vl, reply);
 					o = run_both(ctx, PKT_DATA(&fr), fr.len, &uc);
-					expect(c->actions[cls] == act, "compiled action %u",
-					       c->actions[cls]);
+					expect(action_of(c, cls) == act, "compiled action %d",
+					       action_of(c, cls));
 					if (!obs_matches(&o, fr.len, cls, act, buf, sizeof(buf)))
 						expect(false, "%s: %s", ctx, buf);
 				}
@@ -493,10 +496,11 @@ static void test_fail_open(void)
 			/* maps that say drop for other and fragment (no compile
 			 * would write that): the program itself must not drop */
 			evil = slot_comp[live_slot];
-			evil.actions[VX_C_OTHER] = VX_ACT_DROP;
-			evil.actions[VX_C_FRAGMENT] = VX_ACT_DROP;
+			evil.rules[VX_C_OTHER].nrules = 1;
+			evil.rules[VX_C_OTHER].rule[0].action = VX_ACT_DROP;
+			evil.rules[VX_C_FRAGMENT] = evil.rules[VX_C_OTHER];
 			for (int c = VX_NCLASS; c < VX_MAX_CLASS; c++)
-				evil.actions[c] = VX_ACT_DROP;
+				evil.rules[c] = evil.rules[VX_C_OTHER];
 			err = apply_compiled(&evil);
 		}
 		begin();
@@ -1080,10 +1084,15 @@ int main(void)
 	}
 	fds[VX_MAP_SIGS] = bpf_map__fd(skel->maps.vx_sigs);
 	fds[VX_MAP_PROTOS] = bpf_map__fd(skel->maps.vx_protos);
-	fds[VX_MAP_ACTIONS] = bpf_map__fd(skel->maps.vx_actions);
+	fds[VX_MAP_RULES] = bpf_map__fd(skel->maps.vx_rules);
 	fds[VX_MAP_CONFIG] = bpf_map__fd(skel->maps.vx_config);
 	fds[VX_MAP_COUNTERS] = bpf_map__fd(skel->maps.vx_counters);
 	fds[VX_MAP_META] = bpf_map__fd(skel->maps.vx_meta);
+	fds[VX_MAP_PFX4] = bpf_map__fd(skel->maps.vx_pfx4);
+	fds[VX_MAP_PFX6] = bpf_map__fd(skel->maps.vx_pfx6);
+	fds[VX_MAP_RATE] = bpf_map__fd(skel->maps.vx_rate);
+	fds[VX_MAP_SLOTSTATS] = bpf_map__fd(skel->maps.vx_slotstats);
+	fds[VX_MAP_STORE] = bpf_map__fd(skel->maps.vx_store);
 	prog_fd = bpf_program__fd(skel->progs.vpnxdp_xdp);
 	ncpus = libbpf_num_possible_cpus();
 

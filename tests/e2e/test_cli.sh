@@ -94,7 +94,7 @@ expect policy_apply_stdin 0 out 'policy applied \(generation 2\)' -- sh -c "echo
 printf 'other drop\n' >"$TMP/other.pol"
 expect policy_other_refused 1 err 'other.pol:1:1: class .other. takes no action' -- vx policy apply "$TOPO_IF_B" "$TMP/other.pol"
 printf 'pptp drop\npptp count\n' >"$TMP/dup.pol"
-expect policy_duplicate 1 err 'dup.pol:2:1: duplicate action for class pptp \(first at line 1\)' -- vx policy apply "$TOPO_IF_B" "$TMP/dup.pol"
+expect policy_duplicate 1 err 'dup.pol:2:1: rule can never match: an earlier pptp rule' -- vx policy apply "$TOPO_IF_B" "$TMP/dup.pol"
 printf 'pptp dr\xffop\n' >"$TMP/latin.pol"
 expect policy_not_utf8 1 err 'latin.pol:1:8: not valid UTF-8' -- vx policy apply "$TOPO_IF_B" "$TMP/latin.pol"
 expect policy_unknown_sub 1 err "unknown subcommand 'frob'" -- vx policy frob

@@ -73,7 +73,9 @@ static void vx_diff_frame(struct vx_diff *d, const unsigned char *data, size_t l
 	}
 	if (bv.cls >= 0 && bv.cls < VX_MAX_CLASS)
 		d->seen[bv.cls]++;
-	want_drop = VX_CLASS_IS_VPN(uv.cls) && d->comp->actions[uv.cls] == VX_ACT_DROP;
+	/* The policies here are "CLASS ACTION" lines: one rule per class. */
+	want_drop = VX_CLASS_IS_VPN(uv.cls) && d->comp->rules[uv.cls].nrules &&
+		    d->comp->rules[uv.cls].rule[0].action == VX_ACT_DROP;
 	if (bv.cls != uv.cls || bv.conf != uv.conf || bv.dropped != want_drop) {
 		char hex[128] = "";
 
@@ -116,12 +118,13 @@ static int vx_diff_result(struct vx_diff *d, const char *check)
 /* Both sides start empty.  The userspace side's state is whatever struct
  * vx_env carries (today: the policy); when it gains caches, they are made
  * here, fresh, as the BPF side's maps are made fresh by vx_replay_open. */
-static int vx_diff_open(struct vx_diff *d, const struct vx_compiled *comp)
+static int vx_diff_open(struct vx_diff *d, const struct vx_policy *pol,
+			const struct vx_compiled *comp)
 {
 	memset(d, 0, sizeof(*d));
 	d->comp = comp;
 	d->env.pol = comp;
-	return vx_replay_open(&d->r, comp);
+	return vx_replay_open(&d->r, pol);
 }
 
 static void vx_diff_reset(struct vx_diff *d)
@@ -188,21 +191,18 @@ static void vx_diff_corpus(struct vx_diff *d, const struct vxc_corpus *c)
 		vx_diff_frame(d, c->f[i].b, c->f[i].len);
 }
 
-static int vx_load_policy(struct vx_compiled *comp, const char *text)
+static int vx_load_policy(struct vx_policy *pol, struct vx_compiled *comp,
+			  const char *text)
 {
-	struct vx_policy pol;
 	struct vx_diag diag;
-	int rc = 0;
 
-	vx_policy_init(&pol);
-	if (text && vx_policy_parse_text(&pol, text, strlen(text), "test", &diag)) {
+	vx_policy_init(pol);
+	if (text && vx_policy_parse_text(pol, text, strlen(text), "test", &diag)) {
 		vx_diag_print(&diag);
-		rc = -1;
-	} else {
-		vx_policy_compile(&pol, comp);
+		return -1;
 	}
-	vx_policy_free(&pol);
-	return rc;
+	vx_policy_compile(pol, comp);
+	return 0;
 }
 
 int main(void)
@@ -211,6 +211,7 @@ int main(void)
 					VX_C_IKE, VX_C_ESP, VX_C_AH, VX_C_L2TP,
 					VX_C_PPTP, VX_C_FRAGMENT };
 	struct vx_compiled *comp = malloc(sizeof(*comp)), *drop = malloc(sizeof(*drop));
+	struct vx_policy pol_def = { 0 }, pol_drop = { 0 };
 	struct vxc_corpus corpus = {};
 	struct vx_diff d;
 	char dir[PATH_MAX];
@@ -222,8 +223,8 @@ int main(void)
 		printf("SKIP differential: needs root (BPF_PROG_TEST_RUN)\n");
 		return 0;
 	}
-	if (!comp || !drop || vx_load_policy(comp, NULL) ||
-	    vx_load_policy(drop, "wireguard drop\nopenvpn drop\nike drop\n"
+	if (!comp || !drop || vx_load_policy(&pol_def, comp, NULL) ||
+	    vx_load_policy(&pol_drop, drop, "wireguard drop\nopenvpn drop\nike drop\n"
 				 "esp drop\npptp drop\n")) {
 		printf("FAIL differential_setup: cannot build the policies\n");
 		return 1;
@@ -232,7 +233,7 @@ int main(void)
 	have_pcap = vx_pcap_dir(dir, sizeof(dir)) == 0 && access(dir, R_OK) == 0;
 
 	/* Default policy. */
-	if (vx_diff_open(&d, comp)) {
+	if (vx_diff_open(&d, &pol_def, comp)) {
 		printf("FAIL differential_setup: cannot load the BPF program\n");
 		return 1;
 	}
@@ -272,7 +273,7 @@ int main(void)
 	vx_replay_close(d.r);
 
 	/* A policy that drops: verdicts as well as classes. */
-	if (vx_diff_open(&d, drop)) {
+	if (vx_diff_open(&d, &pol_drop, drop)) {
 		printf("FAIL differential_setup: cannot load the BPF program\n");
 		return 1;
 	}
@@ -290,5 +291,7 @@ int main(void)
 	vxc_free(&corpus);
 	free(comp);
 	free(drop);
+	vx_policy_free(&pol_def);
+	vx_policy_free(&pol_drop);
 	return fails ? 1 : 0;
 }
