@@ -46,8 +46,9 @@ TEST_CSRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_CSRCS))
 ASAN_TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_CSRCS))
 TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
+# Tools built with the tests but not run as tests (bench_*.c).
 
-.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz fuzz-policy lint
+.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz fuzz-policy fuzz-classify lint
 
 all: $(BUILD)/vpnxdp
 
@@ -86,11 +87,11 @@ $(BUILD)/vpnxdp: $(CMD_OBJS) $(BUILD)/libvx.a
 $(BUILD)/asan/vpnxdp: $(ASAN_CMD_OBJS) $(BUILD)/asan/libvx.a
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h)
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h tests/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libvx.a $(LDLIBS)
 
-$(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h)
+$(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h tests/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(BUILD)/asan/libvx.a $(LDLIBS)
 
@@ -109,10 +110,23 @@ $(POLICY_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_policy_common.h 
 	$(CLANG) $(POLICY_FUZZ_FLAGS) -o $@ $< $(POLICY_FUZZ_SRCS) $(LDLIBS)
 FUZZ_TARGETS += $(POLICY_FUZZ)
 
-# `make fuzz`: the longer runs (FUZZ_SECONDS each, default 300).
-fuzz: fuzz-policy
+# `make fuzz`: the longer runs of every fuzzer.
+fuzz: fuzz-policy fuzz-classify
 fuzz-policy: $(POLICY_FUZZ)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/test_fuzz_policy.sh
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c): clang, with the library sources
+# compiled in (libvx.a is built by gcc without the fuzzer's coverage).
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=undefined -Wno-ignored-attributes \
+	      -Iheaders -I$(BUILD) -Iuser -Itests
+$(BUILD)/fuzz/%: tests/fuzz/%.c user/policy.c user/flowcache.c user/log.c $(HEADERS) $(USER_HDRS) $(wildcard tests/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< user/policy.c user/flowcache.c user/log.c $(LDLIBS)
+
+# A longer run of the classifier fuzzer than make check's (FUZZ_SECONDS, default 600).
+fuzz-classify: $(BUILD)/fuzz/fuzz_classify
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/test_fuzz.sh
 
 tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS) bench-tools
 

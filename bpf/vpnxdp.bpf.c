@@ -50,7 +50,34 @@ struct {
 	__type(value, struct vx_meta);
 } vx_meta SEC(".maps");
 
-struct vx_env; /* the BPF side finds its tables through the maps above */
+/* Flow and fragment caches (vpnxdp_common.h).  vx_flows' size is set at
+ * attach (bpf_map__set_max_entries) from --flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VX_FLOWS_DEFAULT);
+	__type(key, struct vx_flow_key);
+	__type(value, struct vx_flow_val);
+} vx_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_FLOWBITS_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} vx_flowbits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VX_FRAGS_MAX);
+	__type(key, struct vx_frag_key);
+	__type(value, struct vx_flow_val);
+} vx_frags SEC(".maps");
+
+/* The BPF side finds its tables through the maps above; the context is
+ * for the payload stage, which re-derives the packet from it. */
+struct vx_env {
+	struct xdp_md *ctx;
+};
 
 static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
 							   __u32 index)
@@ -62,6 +89,83 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index)
 {
 	return bpf_map_lookup_elem(&vx_protos, &index);
+}
+
+/* The flow cache behind its Bloom filter (vx_flowbits): most packets
+ * belong to no cached flow and stop at one array load. */
+static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 h)
+{
+	__u32 w = (h >> 6) % VX_FLOWBITS_WORDS;
+	__u64 *bits = bpf_map_lookup_elem(&vx_flowbits, &w);
+
+	return bits && (*bits & (1ULL << (h & 63)));
+}
+
+static __always_inline const struct vx_flow_val *
+vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k)
+{
+	return bpf_map_lookup_elem(&vx_flows, k);
+}
+
+static __always_inline void vx_fc_update(struct vx_env *env,
+					 const struct vx_flow_key *k, __u32 h,
+					 const struct vx_flow_val *v)
+{
+	__u32 w = (h >> 6) % VX_FLOWBITS_WORDS;
+	__u64 *bits = bpf_map_lookup_elem(&vx_flowbits, &w);
+
+	/* the bit first: a reader that finds the entry must find the bit */
+	if (bits)
+		__sync_fetch_and_or(bits, 1ULL << (h & 63));
+	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
+}
+
+static __always_inline const struct vx_flow_val *
+vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k)
+{
+	return bpf_map_lookup_elem(&vx_frags, k);
+}
+
+static __always_inline void vx_frag_update(struct vx_env *env,
+					   const struct vx_frag_key *k,
+					   const struct vx_flow_val *v)
+{
+	bpf_map_update_elem(&vx_frags, k, v, BPF_ANY);
+}
+
+#include "vpnxdp_payload.h"
+
+/*
+ * The payload stage as a global function: the verifier checks a global
+ * function once, on its own, with its arguments unknown, instead of once
+ * for every path through the parser that reaches it (VLANs, IP versions,
+ * options, extension headers), which is what keeps the program well inside
+ * the verifier's limits.  It gets the payload as an offset into the frame
+ * and rebuilds the pointer from the context.
+ */
+__noinline int vx_payload_global(struct xdp_md *ctx, __u32 off, __u32 len,
+				 __u32 l4proto, __u32 sig)
+{
+	const void *data = (void *)(long)ctx->data;
+	const void *data_end = (void *)(long)ctx->data_end;
+	struct vx_pkt q = {};
+
+	if (off > VX_MAX_PAYLOAD_OFF)
+		return VX_C_OTHER;
+	q.payload = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
+	q.payload_len = vx_clamp(len, 0xffff);
+	q.l4proto = (__u8)l4proto;
+	return (int)vx_payload_stage(&q, data_end, sig);
+}
+
+static __always_inline __u32 vx_payload_run(struct vx_env *env,
+					    const struct vx_pkt *p,
+					    const void *data,
+					    const void *data_end, __u32 sig)
+{
+	return (__u32)vx_payload_global(env->ctx,
+					(__u32)(p->payload - (const __u8 *)data),
+					p->payload_len, p->l4proto, sig);
 }
 
 #include "vpnxdp_classify.h"
@@ -78,6 +182,7 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	const void *data = (void *)(long)ctx->data;
 	const void *data_end = (void *)(long)ctx->data_end;
 	struct vx_judgement j = { VX_ACT_COUNT, VX_R_NONE };
+	struct vx_env env = { ctx };
 	struct vx_pkt p = {};
 	struct vx_verdict v;
 	struct vx_counters *c;
@@ -91,7 +196,7 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	 * again later): this packet is judged by that policy. */
 	slot = *(volatile __u32 *)&cfg->slot & 1;
 
-	v = vx_classify(NULL, &p, data, data_end, slot);
+	v = vx_classify(&env, &p, data, data_end, slot);
 
 	cls = v.cls;
 	if (VX_CLASS_IS_VPN(cls))

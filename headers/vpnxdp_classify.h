@@ -1,17 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The classifier: one frame in, one class out.
+ * The classifier: one frame in, one class (and how sure) out.
  *
- * The signature tables are maps in the XDP program and plain arrays in
- * userspace, so the includer supplies the two lookups before including this
- * file:
+ * The signature tables and the two caches are maps in the XDP program and
+ * plain memory in userspace, so the includer supplies these before
+ * including this file (struct vx_env is whatever it needs to find them):
  *
- *   static __always_inline const struct vx_sig *
- *   vx_sig_lookup(struct vx_env *env, __u32 index);   index: vx_sig_index()
- *   static __always_inline const __u8 *
- *   vx_proto_lookup(struct vx_env *env, __u32 index); index: vx_proto_index()
+ *   const struct vx_sig *vx_sig_lookup(struct vx_env *, __u32 index);
+ *       index: vx_sig_index()
+ *   const __u8 *vx_proto_lookup(struct vx_env *, __u32 index);
+ *       index: vx_proto_index()
+ *   int vx_fc_maybe(struct vx_env *, __u32 hash);
+ *       0: no flow with this vx_flow_hash2() is cached (a filter may say so
+ *       cheaply); 1: there may be one
+ *   const struct vx_flow_val *vx_fc_lookup(struct vx_env *,
+ *                                          const struct vx_flow_key *);
+ *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
+ *                     __u32 hash, const struct vx_flow_val *);
+ *   __u32 vx_payload_run(struct vx_env *, const struct vx_pkt *,
+ *                        const void *data, const void *data_end, __u32 sig);
+ *       vx_payload_stage() of vpnxdp_payload.h, however the includer
+ *       wants it run (the XDP program: as a global function)
+ *   const struct vx_flow_val *vx_frag_lookup(struct vx_env *,
+ *                                            const struct vx_frag_key *);
+ *   void vx_frag_update(struct vx_env *, const struct vx_frag_key *,
+ *                       const struct vx_flow_val *);
  *
- * struct vx_env is whatever the includer needs to find its tables.
+ * The cache functions may forget (LRU) but must return what was last
+ * stored for a key they still hold.
+ *
+ * Order of the checks, cheapest decisive first:
+ *   1. a signature on the port, confirmed by the payload: done;
+ *   2. payload checks that work on any port (VX_CONF_PAYLOAD): done;
+ *   3. the flow cache: a flow identified before keeps its class;
+ *   4. otherwise the signature's class unconfirmed (VX_CONF_PORT), or other.
+ * A packet identified by 1 or 2 records its flow in the cache, unless every
+ * packet of its flow will identify itself the same way (UDP confirmed on a
+ * signature's port, standard WireGuard anywhere): those need no memory.
  */
 #ifndef VPNXDP_CLASSIFY_H
 #define VPNXDP_CLASSIFY_H
@@ -25,43 +50,89 @@ static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
 							   __u32 index);
 static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index);
+static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 hash);
+static __always_inline __u32 vx_payload_run(struct vx_env *env,
+					    const struct vx_pkt *p,
+					    const void *data,
+					    const void *data_end, __u32 sig);
+static __always_inline const struct vx_flow_val *
+vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
+static __always_inline void vx_fc_update(struct vx_env *env,
+					 const struct vx_flow_key *k, __u32 hash,
+					 const struct vx_flow_val *v);
+static __always_inline const struct vx_flow_val *
+vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k);
+static __always_inline void vx_frag_update(struct vx_env *env,
+					   const struct vx_frag_key *k,
+					   const struct vx_flow_val *v);
 
-/* A port signature matched: let the payload confirm or overrule it. */
-static __always_inline struct vx_verdict
-vx_confirm_port(const struct vx_pkt *p, const void *data_end,
-		const struct vx_sig *sig)
+/* Does endpoint (a, pa) sort before (b, pb)?  Addresses compared as the
+ * words they are stored in: any total order works, both directions of a
+ * flow only have to agree. */
+static __always_inline int vx_ep_before(const __u32 *a, __u16 pa,
+					const __u32 *b, __u16 pb)
 {
-	struct vx_verdict v = { sig->cls, VX_CONF_PORT };
+VX_UNROLL
+	for (int i = 0; i < 4; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i];
+	return pa <= pb;
+}
 
-	if ((sig->flags & VX_SIG_NATT) && p->l4proto == IPPROTO_UDP)
-		return vx_check_natt(p, data_end, sig->cls);
-	return v;
+/* The flow key of @p, the same for both directions. */
+static __always_inline void vx_flow_key(struct vx_flow_key *k,
+					const struct vx_pkt *p)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->proto = p->l4proto;
+	k->ipver = p->ipver;
+	if (vx_ep_before(p->saddr, p->sport, p->daddr, p->dport)) {
+		__builtin_memcpy(k->addr_lo, p->saddr, 16);
+		__builtin_memcpy(k->addr_hi, p->daddr, 16);
+		k->port_lo = p->sport;
+		k->port_hi = p->dport;
+	} else {
+		__builtin_memcpy(k->addr_lo, p->daddr, 16);
+		__builtin_memcpy(k->addr_hi, p->saddr, 16);
+		k->port_lo = p->dport;
+		k->port_hi = p->sport;
+	}
+}
+
+static __always_inline void vx_frag_key(struct vx_frag_key *k,
+					const struct vx_pkt *p)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	__builtin_memcpy(k->saddr, p->saddr, 16);
+	__builtin_memcpy(k->daddr, p->daddr, 16);
+	k->id = p->frag_id;
+	k->proto = p->l4proto;
+	k->ipver = p->ipver;
 }
 
 /* Port signatures: destination port first (traffic to a server), then
- * source port (its replies), so both directions of a flow count.
+ * source port (its replies), so both directions of a flow count.  Returns
+ * the signature (class | flags << 8), or 0.
  *
  * A segment or datagram with no payload is never VPN by its port alone: a
  * SYN scan, a bare ACK or an empty datagram says nothing about the protocol
- * behind the port, and calling it VPN would flag every port scan. */
-static __always_inline struct vx_verdict
-vx_match_ports(struct vx_env *env, const struct vx_pkt *p,
-	       const void *data_end, __u32 slot)
+ * behind the port, and calling it VPN would flag every port scan.  (A bare
+ * ACK of a flow already identified gets its class from the flow cache.) */
+static __always_inline __u32 vx_match_sig(struct vx_env *env,
+					  const struct vx_pkt *p, __u32 slot)
 {
-	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
 	const struct vx_sig *sig;
 	__u32 l4 = p->l4proto == IPPROTO_TCP ? VX_L4_TCP : VX_L4_UDP;
 
 	if (p->payload_len == 0)
-		return v;
-
+		return 0;
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->dport));
 	if (sig && sig->cls)
-		return vx_confirm_port(p, data_end, sig);
+		return sig->cls | (__u32)sig->flags << 8;
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->sport));
 	if (sig && sig->cls)
-		return vx_confirm_port(p, data_end, sig);
-	return v;
+		return sig->cls | (__u32)sig->flags << 8;
+	return 0;
 }
 
 /* IP-protocol signatures (ESP 50, AH 51, GRE 47, or what policy adds). */
@@ -71,22 +142,202 @@ vx_match_proto(struct vx_env *env, const struct vx_pkt *p,
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
 	const __u8 *cls = vx_proto_lookup(env, vx_proto_index(slot, p->l4proto));
+	int ok = -1;
 
 	if (!cls || !*cls)
 		return v;
-	if (p->l4proto == IPPROTO_GRE) {
+	switch (p->l4proto) {
+	case IPPROTO_GRE:
 		/* PPTP's entry (the default) counts only PPTP's enhanced GRE;
 		 * other GRE stays other.  A class an operator mapped to GRE
-		 * explicitly is taken as given. */
+		 * explicitly is taken as given (port-only confidence). */
 		if (*cls == VX_C_PPTP)
-			return vx_check_gre_pptp(p, data_end);
-		v.cls = *cls;
+			ok = vx_is_gre_pptp(p, data_end);
+		break;
+	case IPPROTO_ESP:
+		ok = vx_spi_ok(p, 0, data_end);
+		break;
+	case IPPROTO_AH:
+		ok = vx_spi_ok(p, 4, data_end);
+		break;
+	}
+	if (ok == 0)
+		return v;
+	v.cls = *cls;
+	if (ok > 0)
+		v.conf = VX_CONF_VERIFIED;
+	return v;
+}
+
+/* A flow known as Tailscale stays Tailscale when its WireGuard packets
+ * come: Tailscale is WireGuard plus its own discovery messages. */
+static __always_inline int vx_refines(__u8 flow_cls, __u8 pkt_cls)
+{
+	return flow_cls == VX_C_TAILSCALE && pkt_cls == VX_C_WIREGUARD;
+}
+
+/*
+ * Endpoints.  Some protocols carry their data over UDP to the port their
+ * handshake ran on over TCP: tinc's daemons listen on one port for both
+ * (tinc.conf(5), Port), and its UDP packets are encrypted from the first
+ * byte.  Identifying the TCP meta connection teaches the cache both of its
+ * endpoints as UDP endpoints (key: the address and port, the other side
+ * zero, kind 1); a UDP packet to or from one takes its class.
+ */
+static __always_inline int vx_learns_endpoints(__u8 cls, __u8 l4proto)
+{
+	return cls == VX_C_TINC && l4proto == IPPROTO_TCP;
+}
+
+static __always_inline __u32 vx_ep_key_hash(__u32 ep_hash)
+{
+	/* the same mix as a flow's, with a constant for the empty side */
+	return vx_flow_hash2(ep_hash, 0x5bd1e995u, IPPROTO_UDP);
+}
+
+static __always_inline void vx_ep_key(struct vx_flow_key *k, const __u32 *addr,
+				      __u16 port, __u8 ipver)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	__builtin_memcpy(k->addr_lo, addr, 16);
+	k->port_lo = port;
+	k->proto = IPPROTO_UDP;
+	k->ipver = ipver;
+	k->kind = VX_FK_ENDPOINT;
+}
+
+static __always_inline const struct vx_flow_val *
+vx_ep_lookup(struct vx_env *env, const __u32 *addr, __u16 port, __u8 ipver,
+	     __u32 ep_hash)
+{
+	struct vx_flow_key k;
+
+	if (!vx_fc_maybe(env, vx_ep_key_hash(ep_hash)))
+		return 0;
+	vx_ep_key(&k, addr, port, ipver);
+	return vx_fc_lookup(env, &k);
+}
+
+static __always_inline void vx_learn_endpoints(struct vx_env *env,
+					       const struct vx_pkt *p, __u32 ea,
+					       __u32 eb, const struct vx_flow_val *v)
+{
+	struct vx_flow_key k;
+
+	vx_ep_key(&k, p->saddr, p->sport, p->ipver);
+	vx_fc_update(env, &k, vx_ep_key_hash(ea), v);
+	vx_ep_key(&k, p->daddr, p->dport, p->ipver);
+	vx_fc_update(env, &k, vx_ep_key_hash(eb), v);
+}
+
+/* UDP and TCP: signatures, payload, flow cache, in that order. */
+static __always_inline struct vx_verdict
+vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
+		const void *data_end, __u32 slot)
+{
+	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
+	const struct vx_flow_val *fv;
+	struct vx_flow_key k;
+	struct vx_flow_val nv = {};
+	__u32 off = (__u32)(p->payload - (const __u8 *)data);
+	__u32 h, ea, eb, r;
+	int maybe;
+
+	if (off > VX_MAX_PAYLOAD_OFF)
+		return v;
+	/* Every parse path (VLANs, IP options, extension headers) reaches
+	 * here with the payload at a different place: rebuild the pointer
+	 * from one clamped offset so that the verifier sees them all as one
+	 * state and checks the payload code once, not once per path. */
+	p->payload = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
+	p->payload_len = vx_clamp(p->payload_len, 0xffff);
+
+	/* nothing to judge in an empty payload (bare ACKs): skip the call */
+	r = p->payload_len ?
+	    vx_payload_run(env, p, data, data_end, vx_match_sig(env, p, slot)) :
+	    VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
+	v.cls = r & 0xff;
+	v.conf = (r >> 8) & 0xff;
+
+	/* The filter first: most traffic has no cached flow, and then
+	 * neither the key nor the hash lookup is needed. */
+	ea = vx_ep_hash(p->saddr, p->sport);
+	eb = vx_ep_hash(p->daddr, p->dport);
+	h = vx_flow_hash2(ea, eb, p->l4proto);
+	maybe = vx_fc_maybe(env, h);
+	if (v.cls && (r & VX_STAGE_SELF)) {
+		/* Every packet of this flow identifies itself (WireGuard; UDP
+		 * on a signature's port): no entry to make, and only a flow
+		 * some other packet refined (Tailscale) has one to read. */
+		if (!maybe)
+			return v;
+		vx_flow_key(&k, p);
+		fv = vx_fc_lookup(env, &k);
+		if (fv && vx_refines(fv->cls, v.cls))
+			v.cls = fv->cls;
 		return v;
 	}
-	v.cls = *cls;
-	/* ESP and AH have no payload check: the IP protocol is the protocol. */
-	if (p->l4proto == IPPROTO_ESP || p->l4proto == IPPROTO_AH)
-		v.conf = VX_CONF_VERIFIED;
+	if (v.cls && v.conf != VX_CONF_PORT) {
+		/* identified by its own bytes: remember the flow */
+		vx_flow_key(&k, p);
+		fv = maybe ? vx_fc_lookup(env, &k) : 0;
+		if (fv && vx_refines(fv->cls, v.cls)) {
+			v.cls = fv->cls;
+			return v;
+		}
+		if (!fv || fv->cls != v.cls) {
+			nv.cls = v.cls;
+			nv.conf = v.conf;
+			vx_fc_update(env, &k, h, &nv);
+			if (vx_learns_endpoints(v.cls, p->l4proto))
+				vx_learn_endpoints(env, p, ea, eb, &nv);
+		}
+		return v;
+	}
+	if (maybe) {
+		vx_flow_key(&k, p);
+		fv = vx_fc_lookup(env, &k);
+		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
+			v.cls = fv->cls;
+			v.conf = fv->conf;
+			return v;
+		}
+	}
+	if (p->l4proto == IPPROTO_UDP) {
+		/* to or from an endpoint a handshake taught us */
+		fv = vx_ep_lookup(env, p->daddr, p->dport, p->ipver, eb);
+		if (!fv)
+			fv = vx_ep_lookup(env, p->saddr, p->sport, p->ipver, ea);
+		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
+			v.cls = fv->cls;
+			v.conf = fv->conf;
+		}
+	}
+	return v;
+}
+
+/*
+ * A first fragment holds only the start of its datagram, but the payload
+ * checks judge the message's length: for UDP they get the length the UDP
+ * header declares (they never read past the frame whatever the length
+ * says).  @p->payload_len is what this frame holds again on return.
+ */
+static __always_inline struct vx_verdict
+vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
+	       const void *data_end, __u32 slot)
+{
+	struct vx_verdict v;
+	__u32 here = p->payload_len;
+
+	if (p->frag == VX_FRAG_FIRST && p->l4proto == IPPROTO_UDP &&
+	    (const void *)(p->l4 + 8) <= data_end) {
+		__u32 ulen = vx_be16(p->l4 + 4);
+
+		if (ulen >= 8)
+			p->payload_len = ulen - 8;
+	}
+	v = vx_classify_l4_(env, p, data, data_end, slot);
+	p->payload_len = here;
 	return v;
 }
 
@@ -97,24 +348,42 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	    const void *data_end, __u32 slot)
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
+	const struct vx_flow_val *fv;
+	struct vx_frag_key fk;
+	struct vx_flow_val nv = {};
 	int r = vx_parse(p, data, data_end);
 
 	if (r == VX_PARSE_LATER_FRAG) {
-		v.cls = VX_C_FRAGMENT;
+		/* the class of its first fragment, if that was seen */
+		vx_frag_key(&fk, p);
+		fv = vx_frag_lookup(env, &fk);
+		if (fv) {
+			v.cls = fv->cls;
+			v.conf = fv->conf;
+		} else {
+			v.cls = VX_C_FRAGMENT;
+		}
 		return v;
 	}
 	if (r == VX_PARSE_L4_UNKNOWN)
-		return vx_match_proto(env, p, data_end, slot);
-	if (r != VX_PARSE_OK)
+		v = vx_match_proto(env, p, data_end, slot);
+	else if (r != VX_PARSE_OK)
 		return v;
+	else if (p->l4proto == IPPROTO_UDP || p->l4proto == IPPROTO_TCP)
+		v = vx_classify_l4(env, p, data, data_end, slot);
+	else
+		v = vx_match_proto(env, p, data_end, slot);
 
-	switch (p->l4proto) {
-	case IPPROTO_UDP:
-	case IPPROTO_TCP:
-		return vx_match_ports(env, p, data_end, slot);
-	default:
-		return vx_match_proto(env, p, data_end, slot);
+	/* not VPN: how it was (not) identified is not worth counting */
+	if (!VX_CLASS_IS_VPN(v.cls))
+		v.conf = VX_CONF_PORT;
+	if (p->frag == VX_FRAG_FIRST) {
+		vx_frag_key(&fk, p);
+		nv.cls = v.cls;
+		nv.conf = v.conf;
+		vx_frag_update(env, &fk, &nv);
 	}
+	return v;
 }
 
 #endif /* VPNXDP_CLASSIFY_H */

@@ -14,9 +14,11 @@
 
 #define VX_ABI_VERSION 2
 
-/* Traffic classes.  The order is the ABI of the counters map; names live in
- * vpnxdp_names.h.  VX_C_OTHER is "not VPN", VX_C_FRAGMENT is a non-first IP
- * fragment whose class cannot be known from its own bytes. */
+/* Traffic classes.  The order is the ABI of the counters map (a class id is
+ * its row); names live in vpnxdp_names.h.  VX_C_OTHER is "not VPN",
+ * VX_C_FRAGMENT a non-first IP fragment whose first fragment was not seen.
+ * New classes are appended after VX_C_FRAGMENT so that existing ids keep
+ * their rows. */
 enum vx_class {
 	VX_C_OTHER = 0,
 	VX_C_WIREGUARD,
@@ -29,6 +31,11 @@ enum vx_class {
 	VX_C_SSTP,
 	VX_C_LIGHTWAY,
 	VX_C_FRAGMENT,
+	VX_C_SOFTETHER,
+	VX_C_TAILSCALE,
+	VX_C_TINC,
+	VX_C_OPENCONNECT,
+	VX_C_ZEROTIER,
 	VX_NCLASS, /* classes defined today */
 };
 
@@ -37,8 +44,10 @@ enum vx_class {
 #define VX_MAX_CLASS 32
 
 /* A class that policy may act on.  OTHER and FRAGMENT are never dropped:
- * the data path fails open for anything it cannot call VPN. */
-#define VX_CLASS_IS_VPN(c) ((c) > VX_C_OTHER && (c) < VX_C_FRAGMENT)
+ * the data path fails open for anything it cannot call VPN.  Spelled out
+ * rather than a range: FRAGMENT sits between VPN classes. */
+#define VX_CLASS_IS_VPN(c) \
+	((c) > VX_C_OTHER && (c) < VX_NCLASS && (c) != VX_C_FRAGMENT)
 
 /* Per-class actions.  count: pass and count (the default); pass: pass
  * without touching the counters (the cheapest path, for traffic the operator
@@ -234,6 +243,80 @@ struct vx_counters {
 	__u64 drop_rate; /* dropped by a per-source rate limit */
 	__u64 drop_deny; /* dropped as not in an allow-list */
 	__u64 conf[VX_NCONF]; /* packets by enum vx_confidence */
+};
+
+/*
+ * vx_flows: BPF_MAP_TYPE_LRU_HASH, struct vx_flow_key -> struct vx_flow_val.
+ * A UDP or TCP flow whose class a payload check established, so that its
+ * later packets, which carry less to go on (TCP ACKs, WireGuard data on a
+ * port of its own), keep that class.  Both directions share one entry: the
+ * key holds the two endpoints in a canonical order.  max_entries is set at
+ * attach (--flows); LRU eviction only ever forgets a flow, which then has to
+ * be identified again.
+ */
+#define VX_FLOWS_DEFAULT 65536u
+
+struct vx_flow_key {
+	__u32 addr_lo[4]; /* the endpoint that sorts first: address ... */
+	__u32 addr_hi[4];
+	__u16 port_lo;    /* ... and port, host order */
+	__u16 port_hi;
+	__u8 proto;       /* IPPROTO_UDP or IPPROTO_TCP */
+	__u8 ipver;
+	__u8 kind;        /* VX_FK_FLOW, or VX_FK_ENDPOINT: one endpoint
+			   * (addr_lo, port_lo), the other side zero */
+	__u8 pad;
+};
+
+#define VX_FK_FLOW 0
+#define VX_FK_ENDPOINT 1
+
+struct vx_flow_val {
+	__u8 cls;  /* enum vx_class */
+	__u8 conf; /* enum vx_confidence it was identified with */
+	__u8 pad[2];
+};
+
+/*
+ * vx_flowbits: BPF_MAP_TYPE_ARRAY of __u64, a one-hash Bloom filter in front
+ * of vx_flows.  A flow's bit is set when it is stored; a packet whose bit is
+ * clear cannot have an entry, and skips the hash lookup (most traffic is
+ * not VPN and has none).  Bits are never cleared: a stale bit only costs a
+ * lookup that misses.  2^20 bits: a few percent full at 64K flows.
+ */
+#define VX_FLOWBITS_WORDS 16384u
+
+/* One endpoint's share of a flow hash: its address words folded, the
+ * port mixed in, one multiply. */
+static inline __u32 vx_ep_hash(const __u32 *addr, __u16 port)
+{
+	__u32 h = (addr[0] ^ addr[1] ^ addr[2] ^ addr[3] ^ port) * 0x85ebca6bu;
+
+	return h ^ (h >> 15);
+}
+
+/* The filter's hash of a flow from its endpoints' hashes: symmetric (a
+ * sum), so it can be computed from a packet in either direction without
+ * ordering the endpoints first. */
+static inline __u32 vx_flow_hash2(__u32 ea, __u32 eb, __u8 proto)
+{
+	return ((ea + eb) ^ proto) * 0x9e3779b1u;
+}
+
+/*
+ * vx_frags: BPF_MAP_TYPE_LRU_HASH, struct vx_frag_key -> struct vx_flow_val.
+ * The verdict of a first IP fragment, for the later fragments of the same
+ * datagram (RFC 791 / RFC 8200 reassembly key: addresses, protocol, id).
+ */
+#define VX_FRAGS_MAX 16384u
+
+struct vx_frag_key {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u32 id;
+	__u8 proto;
+	__u8 ipver;
+	__u8 pad[2];
 };
 
 /* vx_meta: BPF_MAP_TYPE_ARRAY, one entry, written and read only by the

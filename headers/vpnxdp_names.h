@@ -21,6 +21,17 @@ static const char *const vx_class_names[VX_NCLASS] = {
 	[VX_C_SSTP] = "sstp",
 	[VX_C_LIGHTWAY] = "lightway",
 	[VX_C_FRAGMENT] = "fragment",
+	[VX_C_SOFTETHER] = "softether",
+	[VX_C_TAILSCALE] = "tailscale",
+	[VX_C_TINC] = "tinc",
+	[VX_C_OPENCONNECT] = "openconnect",
+	[VX_C_ZEROTIER] = "zerotier",
+};
+
+static const char *const vx_conf_names[VX_NCONF] = {
+	[VX_CONF_PORT] = "port",
+	[VX_CONF_VERIFIED] = "verified",
+	[VX_CONF_PAYLOAD] = "payload",
 };
 
 static const char *const vx_action_names[VX_NACTION] = {

@@ -223,6 +223,7 @@ struct vx_ipv6_frag {
 	__be16 frag_off; /* offset << 3 | M */
 	__be32 id;
 };
+typedef struct vx_ipv6_frag VX_HDR_ALIGN vx_ip6frag_t; /* 4-byte id: see above */
 
 static __always_inline int vx_parse_ipv6(struct vx_pkt *p, const __u8 *nh,
 					 const void *data_end)
@@ -268,7 +269,7 @@ VX_UNROLL
 			break;
 		}
 		case IPPROTO_FRAGMENT: {
-			const struct vx_ipv6_frag *fh = (const void *)cur;
+			const vx_ip6frag_t *fh = (const void *)cur;
 			__u16 off;
 
 			if ((const void *)(fh + 1) > data_end ||

@@ -28,6 +28,11 @@
 #include "policy.h"
 #include "policy_maps.h"
 
+/* Flow cache sizes --flows accepts.  An LRU hash preallocates its entries
+ * (about 100 bytes each with the kernel's overhead): 16M flows is ~1.6 GB. */
+#define VX_FLOWS_MIN 16u
+#define VX_FLOWS_MAX (16u << 20)
+
 static const char *vx_mode_name(enum xdp_attach_mode m)
 {
 	switch (m) {
@@ -42,22 +47,6 @@ static void vx_libxdp_errstr(int err, char *buf, size_t len)
 {
 	if (libxdp_strerror(err, buf, len) != 0)
 		snprintf(buf, len, "%s", strerror(-err));
-}
-
-/* Maps of a skeleton, indexed by enum vx_map_id. */
-static void vx_skel_maps(struct vpnxdp_bpf *s, struct bpf_map **m)
-{
-	m[VX_MAP_SIGS] = s->maps.vx_sigs;
-	m[VX_MAP_PROTOS] = s->maps.vx_protos;
-	m[VX_MAP_RULES] = s->maps.vx_rules;
-	m[VX_MAP_CONFIG] = s->maps.vx_config;
-	m[VX_MAP_COUNTERS] = s->maps.vx_counters;
-	m[VX_MAP_META] = s->maps.vx_meta;
-	m[VX_MAP_PFX4] = s->maps.vx_pfx4;
-	m[VX_MAP_PFX6] = s->maps.vx_pfx6;
-	m[VX_MAP_RATE] = s->maps.vx_rate;
-	m[VX_MAP_SLOTSTATS] = s->maps.vx_slotstats;
-	m[VX_MAP_STORE] = s->maps.vx_store;
 }
 
 /* Refuse to replace a program vpnxdp did not put there. */
@@ -86,6 +75,7 @@ struct vx_attach_opts {
 	const char *policy_file;
 	enum xdp_attach_mode mode;
 	bool auto_mode;
+	__u32 flows; /* max_entries of the flow cache */
 };
 
 /*
@@ -118,13 +108,22 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 		goto out;
 	}
 	bpf_program__set_autoload(maps_skel->progs.vpnxdp_xdp, false);
+	/* Both opens declare the same flow cache size: the second reuses the
+	 * first's map, and libbpf checks that the two definitions agree. */
+	err = bpf_map__set_max_entries(maps_skel->maps.vx_flows, o->flows);
+	if (err) {
+		vx_err("cannot size the flow cache: %s", strerror(-err));
+		goto out;
+	}
 	err = vpnxdp_bpf__load(maps_skel);
 	if (err) {
 		vx_err("cannot create BPF maps: %s%s", strerror(-err),
 		       err == -EPERM ? " (not enough privilege or memlock?)" : "");
 		goto out;
 	}
-	vx_skel_maps(maps_skel, mm);
+	err = vx_obj_maps(maps_skel->obj, mm);
+	if (err)
+		goto out;
 	for (int i = 0; i < VX_NMAPS; i++)
 		fds[i] = bpf_map__fd(mm[i]);
 
@@ -142,7 +141,14 @@ static int vx_do_attach(const struct vx_attach_opts *o, unsigned int ifindex,
 		vx_err("cannot open the embedded BPF object: %s", strerror(-err));
 		goto out;
 	}
-	vx_skel_maps(prog_skel, pm);
+	err = bpf_map__set_max_entries(prog_skel->maps.vx_flows, o->flows);
+	if (err) {
+		vx_err("cannot size the flow cache: %s", strerror(-err));
+		goto out;
+	}
+	err = vx_obj_maps(prog_skel->obj, pm);
+	if (err)
+		goto out;
 	for (int i = 0; i < VX_NMAPS; i++) {
 		err = bpf_map__reuse_fd(pm[i], fds[i]);
 		if (err) {
@@ -262,18 +268,35 @@ int cmd_attach(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "flows", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct vx_attach_opts o = { .mode = XDP_MODE_NATIVE };
+	struct vx_attach_opts o = { .mode = XDP_MODE_NATIVE,
+				    .flows = VX_FLOWS_DEFAULT };
 	struct vx_policy pol;
 	char *json = NULL;
 	struct vx_pins pins;
 	unsigned int ifindex, id;
 	int c, ret = VX_EXIT_INPUT;
 
-	while ((c = getopt_long(argc, argv, "m:p:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:p:f:h", lo, NULL)) != -1) {
 		switch (c) {
+		case 'f': {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || optarg[0] == '-' || n < VX_FLOWS_MIN ||
+			    n > VX_FLOWS_MAX) {
+				vx_err("attach: --flows wants a number of flows from %u to %u, not '%s'",
+				       VX_FLOWS_MIN, VX_FLOWS_MAX, optarg);
+				return VX_EXIT_INPUT;
+			}
+			o.flows = (__u32)n;
+			break;
+		}
 		case 'm':
 			if (!strcmp(optarg, "native")) {
 				o.mode = XDP_MODE_NATIVE;

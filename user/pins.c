@@ -31,7 +31,32 @@ const char *const vx_map_names[VX_NMAPS] = {
 	[VX_MAP_RATE] = "vx_rate",
 	[VX_MAP_SLOTSTATS] = "vx_slotstats",
 	[VX_MAP_STORE] = "vx_store",
+	[VX_MAP_FLOWS] = "vx_flows",
+	[VX_MAP_FRAGS] = "vx_frags",
+	[VX_MAP_FLOWBITS] = "vx_flowbits",
 };
+
+int vx_obj_maps(struct bpf_object *obj, struct bpf_map **maps)
+{
+	for (int i = 0; i < VX_NMAPS; i++) {
+		maps[i] = bpf_object__find_map_by_name(obj, vx_map_names[i]);
+		if (!maps[i]) {
+			vx_err("the BPF object has no map %s", vx_map_names[i]);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+int vx_obj_fds(struct bpf_object *obj, int *fds)
+{
+	struct bpf_map *maps[VX_NMAPS];
+	int err = vx_obj_maps(obj, maps);
+
+	for (int i = 0; !err && i < VX_NMAPS; i++)
+		fds[i] = bpf_map__fd(maps[i]);
+	return err;
+}
 
 int vx_bpffs_ensure(void)
 {

@@ -28,6 +28,9 @@ enum vx_map_id {
 	VX_MAP_RATE,
 	VX_MAP_SLOTSTATS,
 	VX_MAP_STORE,
+	VX_MAP_FLOWS,
+	VX_MAP_FRAGS,
+	VX_MAP_FLOWBITS,
 	VX_NMAPS,
 };
 
@@ -40,6 +43,14 @@ struct vx_pins {
 	int prog_fd;
 	int lock_fd;
 };
+
+struct bpf_object;
+struct bpf_map;
+
+/* The maps of a (loaded or opened) vpnxdp object by enum vx_map_id, found by
+ * name: every user of the object agrees with vx_map_names[]. */
+int vx_obj_maps(struct bpf_object *obj, struct bpf_map **maps);
+int vx_obj_fds(struct bpf_object *obj, int *fds); /* after load */
 
 /* Ensure bpffs is mounted at /sys/fs/bpf, mounting it as xdp-tools does. */
 int vx_bpffs_ensure(void);

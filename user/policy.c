@@ -34,6 +34,14 @@ static const struct vx_sigdef vx_default_sigs[] = {
 	{ VX_C_AH, VX_SK_IP, 0, true, IPPROTO_AH, IPPROTO_AH },
 	/* GRE counts as PPTP only when it is PPTP's enhanced GRE */
 	{ VX_C_PPTP, VX_SK_IP, 0, true, IPPROTO_GRE, IPPROTO_GRE },
+	/* Beyond the seeds (DESIGN.md): each confirmed by its payload check;
+	 * tinc's UDP data has nothing to check and counts by port only */
+	{ VX_C_TAILSCALE, VX_SK_UDP, 0, true, 41641, 41641 },
+	{ VX_C_ZEROTIER, VX_SK_UDP, 0, true, 9993, 9993 },
+	{ VX_C_TINC, VX_SK_TCP, 0, true, 655, 655 },
+	{ VX_C_TINC, VX_SK_UDP, 0, true, 655, 655 },
+	/* GlobalProtect: ESP in UDP on a port of its own */
+	{ VX_C_ESP, VX_SK_UDP, 0, true, 4501, 4501 },
 };
 
 const char *const vx_sig_kind_names[VX_NSK] = {

@@ -34,20 +34,6 @@ struct vx_replay {
 /* Every map the policy writer may need, by enum vx_map_id.  Found by name
  * (pin names are the object's map names), so maps added to the program and
  * to vx_map_names[] are picked up here without a change. */
-static int vx_replay_fds(struct vpnxdp_bpf *s, int *fds)
-{
-	for (int i = 0; i < VX_NMAPS; i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(s->obj, vx_map_names[i]);
-
-		if (!m) {
-			vx_err("the BPF object has no map %s", vx_map_names[i]);
-			return -ENOENT;
-		}
-		fds[i] = bpf_map__fd(m);
-	}
-	return 0;
-}
-
 /* Sum every class's counters over CPUs into @out[VX_MAX_CLASS]. */
 static int vx_replay_read(struct vx_replay *r, struct vx_counters *out)
 {
@@ -127,7 +113,7 @@ int vx_replay_open(struct vx_replay **out, const struct vx_policy *pol)
 		       err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN: run as root)" : "");
 		goto fail;
 	}
-	err = vx_replay_fds(r->skel, fds);
+	err = vx_obj_fds(r->skel->obj, fds);
 	if (err)
 		goto fail;
 	/* "pass" skips the counters, and the counters are all replay can see

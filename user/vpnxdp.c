@@ -22,9 +22,10 @@
 
 static const struct vx_cmd vx_cmds[] = {
 	{ "attach", cmd_attach,
-	  "attach IFACE [--mode native|skb|auto] [--policy FILE]\n"
+	  "attach IFACE [--mode native|skb|auto] [--policy FILE] [--flows N]\n"
 	  "    Load and attach the classifier to IFACE (native XDP by default;\n"
-	  "    auto falls back to skb mode) and pin it under /sys/fs/bpf/vpnxdp/IFACE." },
+	  "    auto falls back to skb mode) and pin it under /sys/fs/bpf/vpnxdp/IFACE.\n"
+	  "    --flows: flows the flow cache remembers (LRU, default 65536)." },
 	{ "detach", cmd_detach,
 	  "detach IFACE\n"
 	  "    Detach the classifier from IFACE and remove every pin." },
@@ -34,8 +35,9 @@ static const struct vx_cmd vx_cmds[] = {
 	  "    the policy in force." },
 	{ "stats", cmd_stats,
 	  "stats IFACE [--json]\n"
-	  "    Cumulative per-class counters: packets, bytes, dropped, and what the\n"
-	  "    policy did: passed, dropped by rule, by rate limit, denied by allow-list." },
+	  "    Cumulative per-class counters: packets, bytes, dropped; what the policy\n"
+	  "    did (passed, dropped by rule, by rate limit, denied by allow-list); and\n"
+	  "    packets by confidence (verified, port only, payload only)." },
 	{ "policy", cmd_policy,
 	  "policy check [--json] FILE\n"
 	  "policy apply IFACE [--json] FILE\n"

@@ -86,7 +86,11 @@ run_mode() { # mode
 	# Drop PPTP and WireGuard: they must not reach side b's stack, all else must.
 	printf 'pptp drop\nwireguard drop\n' >"$TMP/drop.pol"
 	vx policy apply "$TOPO_IF_B" "$TMP/drop.pol" >/dev/null
-	topo_in_b timeout 20 tcpdump -Q in -i "$TOPO_IF_B" -nn -w "$TMP/rx.pcap" -U 'udp or tcp or proto 47 or proto 50 or proto 51' >/dev/null 2>&1 &
+	# nsenter directly, not through the topo_in_b function: $! must be
+	# the capture's own pid (nsenter execs timeout, which passes SIGTERM on
+	# to tcpdump), or the capture outlives this run and writes into the next.
+	local rx=$TMP/rx-$mode.pcap
+	nsenter --net="/var/run/netns/$TOPO_NS_B" timeout 20 tcpdump -Q in -i "$TOPO_IF_B" -nn -w "$rx" -U 'udp or tcp or proto 47 or proto 50 or proto 51' >/dev/null 2>&1 &
 	local tpid=$!
 	sleep 1
 	vx stats "$TOPO_IF_B" --json >"$TMP/before.json"
@@ -95,9 +99,9 @@ run_mode() { # mode
 	kill "$tpid" 2>/dev/null; wait "$tpid" 2>/dev/null
 	vx stats "$TOPO_IF_B" --json >"$TMP/after.json"
 	local rx_wg rx_gre1 rx_ovpn
-	rx_wg=$(tcpdump -nn -r "$TMP/rx.pcap" 'udp port 51820' 2>/dev/null | wc -l)
-	rx_ovpn=$(tcpdump -nn -r "$TMP/rx.pcap" 'port 1194' 2>/dev/null | wc -l)
-	rx_pptp=$(tcpdump -nn -r "$TMP/rx.pcap" 'tcp port 1723 and tcp[tcpflags] & tcp-push != 0' 2>/dev/null | wc -l)
+	rx_wg=$(tcpdump -nn -r "$rx" 'udp port 51820' 2>/dev/null | wc -l)
+	rx_ovpn=$(tcpdump -nn -r "$rx" 'port 1194' 2>/dev/null | wc -l)
+	rx_pptp=$(tcpdump -nn -r "$rx" 'tcp port 1723 and tcp[tcpflags] & tcp-push != 0' 2>/dev/null | wc -l)
 	want_ovpn=$(json_get "$TMP/want.json" openvpn.packets)
 	if [ "$rx_wg" -eq 0 ] && [ "$rx_pptp" -eq 0 ] && [ "$rx_ovpn" -eq "$want_ovpn" ]; then
 		t_pass "drop_really_drops_$mode"

@@ -79,13 +79,15 @@ mal.append((0, 0, jumbo, len(jumbo)))
 write_pcap(out + "/malformed.pcap", 1, mal)
 open(out + "/counts", "w").write("%d %d\n" % (len(mal), trunc))
 
-# An IPv4 UDP datagram of 1200 bytes to 51820 in two fragments.
+# An IPv4 UDP datagram of 1192 bytes to 51820 in two fragments.
 def ip4(payload, ident, flags_off, proto=17):
     hdr = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident,
                       flags_off, 64, proto, 0, bytes([192, 0, 2, 1]),
                       bytes([198, 51, 100, 2]))
     return hdr + payload
-wg = bytes([4, 0, 0, 0]) + bytes(1184)
+# a valid transport data message: 16-byte header, then a ciphertext that is
+# a multiple of 16 bytes (the payload checks hold it to that)
+wg = bytes([4, 0, 0, 0]) + bytes(1180)
 udp = struct.pack(">HHHH", 40000, 51820, 8 + len(wg), 0) + wg
 eth = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00"
 f1 = eth + ip4(udp[:800], 77, 0x2000)

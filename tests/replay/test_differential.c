@@ -31,6 +31,7 @@ struct vx_diff {
 	struct vx_replay *r;
 	const struct vx_compiled *comp;
 	struct vx_env env;
+	struct vx_fcache flows, frags; /* the userspace side's caches */
 	unsigned long frames, class_diff, conf_diff, verdict_diff, errors;
 	unsigned long seen[VX_MAX_CLASS];
 	char first[512];
@@ -115,16 +116,27 @@ static int vx_diff_result(struct vx_diff *d, const char *check)
 	return 0;
 }
 
-/* Both sides start empty.  The userspace side's state is whatever struct
- * vx_env carries (today: the policy); when it gains caches, they are made
- * here, fresh, as the BPF side's maps are made fresh by vx_replay_open. */
+/* Both sides start empty.  The userspace side's state is what struct
+ * vx_env carries: the policy and the flow and fragment caches, made here
+ * fresh and as large as the BPF side's maps, which vx_replay_open makes
+ * fresh. */
 static int vx_diff_open(struct vx_diff *d, const struct vx_policy *pol,
 			const struct vx_compiled *comp)
 {
 	memset(d, 0, sizeof(*d));
 	d->comp = comp;
-	d->env.pol = comp;
+	if (vx_fcache_init(&d->flows, sizeof(struct vx_flow_key), VX_FLOWS_DEFAULT) ||
+	    vx_fcache_init(&d->frags, sizeof(struct vx_frag_key), VX_FRAGS_MAX))
+		return -1;
+	d->env = (struct vx_env){ .pol = comp, .flows = &d->flows, .frags = &d->frags };
 	return vx_replay_open(&d->r, pol);
+}
+
+static void vx_diff_close(struct vx_diff *d)
+{
+	vx_replay_close(d->r);
+	vx_fcache_free(&d->flows);
+	vx_fcache_free(&d->frags);
 }
 
 static void vx_diff_reset(struct vx_diff *d)
@@ -270,7 +282,7 @@ int main(void)
 	} else {
 		printf("SKIP differential_shared: no shared captures at %s (set VX_PCAP_DIR)\n", dir);
 	}
-	vx_replay_close(d.r);
+	vx_diff_close(&d);
 
 	/* A policy that drops: verdicts as well as classes. */
 	if (vx_diff_open(&d, &pol_drop, drop)) {
@@ -287,7 +299,7 @@ int main(void)
 	} else {
 		fails += vx_diff_result(&d, "differential_drop_policy");
 	}
-	vx_replay_close(d.r);
+	vx_diff_close(&d);
 	vxc_free(&corpus);
 	free(comp);
 	free(drop);

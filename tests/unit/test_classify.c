@@ -99,7 +99,7 @@ struct res {
 static struct res run_on(const struct vx_compiled *c, const uint8_t *frame,
 			 size_t len)
 {
-	struct vx_env env = { c };
+	struct vx_env env = { .pol = c };
 	uint8_t *m = malloc(len + 2);
 	const uint8_t *d = m + 2;
 	struct res out;
@@ -972,7 +972,8 @@ static void test_natt_and_gre(void)
 		{ "keepalive_ff", 1, 0xff, VX_C_IKE, VX_CONF_VERIFIED },
 		{ "lone_00", 1, 0x00, VX_C_IKE, VX_CONF_PORT },
 		{ "seven_bytes", 7, 0x11, VX_C_IKE, VX_CONF_PORT },
-		{ "zero_marker_8_bytes", 8, 0x00, VX_C_IKE, VX_CONF_VERIFIED },
+		/* the marker must be followed by an ISAKMP header */
+		{ "zero_marker_8_bytes", 8, 0x00, VX_C_OTHER, VX_CONF_PORT },
 		{ "spi_8_bytes", 8, 0x11, VX_C_ESP, VX_CONF_VERIFIED },
 	};
 
@@ -1114,14 +1115,18 @@ static void test_policy_tables(void)
 	for (uint16_t port = 41640; port <= 41644; port++) {
 		struct pkt_spec s = { .ipver = 6, .proto = PKT_P_UDP, .l4 = l4 };
 		uint8_t pl[PKT_WG_INIT_LEN];
-		unsigned int want = port >= 41641 && port <= 41643 ? VX_C_WIREGUARD
-								   : VX_C_OTHER;
+		/* in the range: signature, verified; outside: WireGuard is
+		 * still found by its payload alone */
+		unsigned int want = VX_C_WIREGUARD;
+		unsigned int want_conf = port >= 41641 && port <= 41643 ?
+					 VX_CONF_VERIFIED : VX_CONF_PAYLOAD;
 
 		s.l4len = pkt_udp(l4, 50000, port, pl, pkt_wg_init(pl));
 		f.len = pkt_build(PKT_DATA(&f), PKT_MAX, &s);
 		r = run_on(&c, PKT_DATA(&f), f.len);
-		expect(r.v.cls == want, "port %u: class %s, want %s", port,
-		       cname(r.v.cls), cname(want));
+		expect(r.v.cls == want && r.v.conf == want_conf,
+		       "port %u: class %s conf %u, want %s conf %u", port,
+		       cname(r.v.cls), r.v.conf, cname(want), want_conf);
 	}
 	result(ok_now, why, "added_udp_range_41641_41643_matches_exactly_its_ports");
 	vx_policy_free(&pol);
@@ -1281,7 +1286,7 @@ static void test_alignment(void)
 			fflush(stdout);
 			pid = fork();
 			if (pid == 0) {
-				struct vx_env env = { &comp_default };
+				struct vx_env env = { .pol = &comp_default };
 				uint8_t *m = malloc(PKT_MAX + 8);
 				size_t n;
 				struct vx_pkt p = { 0 };

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: the userspace classifier on arbitrary frames, with the
+ * default policy and flow/fragment caches that persist across inputs (so
+ * cache paths are exercised too).  Built with -fsanitize=fuzzer,address,
+ * undefined: any out-of-bounds read of the frame is a crash.
+ *
+ * Half the inputs are raw frames; the other half are wrapped in valid
+ * Ethernet/IP/UDP-or-TCP headers first (ports and IP version from the first
+ * bytes) so that the fuzzer spends its time in the payload checks rather
+ * than rediscovering header checksums and lengths.  Also checks
+ * what must hold for every input: a known class and confidence, and that
+ * "other" never comes with a payload-only confidence.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify_user.h"
+#include "classify/craft.h"
+
+static struct vx_compiled *comp;
+static struct vx_fcache flows, frags;
+static struct vx_env env;
+
+static void setup(void)
+{
+	struct vx_policy pol;
+
+	comp = calloc(1, sizeof(*comp));
+	if (!comp || vx_fcache_init(&flows, sizeof(struct vx_flow_key), 4096) ||
+	    vx_fcache_init(&frags, sizeof(struct vx_frag_key), 4096))
+		abort();
+	vx_policy_init(&pol);
+	vx_policy_compile(&pol, comp);
+	vx_policy_free(&pol);
+	env = (struct vx_env){ .pol = comp, .flows = &flows, .frags = &frags };
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vx_pkt p = {};
+	struct vx_verdict v;
+	uint8_t *copy;
+
+	if (!comp)
+		setup();
+	if (size >= 6 && (data[0] & 1)) {
+		/* structured: [mode][sport 2][dport 2][frag] payload... */
+		static uint8_t frame[CR_MAX];
+		struct cr_spec s = {
+			.v6 = (data[0] >> 1) & 1,
+			.proto = (data[0] & 4) ? IPPROTO_TCP : IPPROTO_UDP,
+			.sport = (uint16_t)(data[1] << 8 | data[2]),
+			.dport = (uint16_t)(data[3] << 8 | data[4]),
+			.swap = (data[0] >> 3) & 1,
+			.frag_first = (data[5] & 3) == 1,
+			.frag_off = (data[5] & 3) == 2 ? (uint16_t)(data[5] >> 2) + 1 : 0,
+			.frag_id = data[5] >> 4,
+		};
+		size_t plen = size - 6 > 1400 ? 1400 : size - 6;
+
+		size = cr_build(frame, &s, data + 6, plen);
+		if (!size)
+			return 0;
+		data = frame;
+	}
+	/* an exact-size heap copy: ASan sees any read past its end */
+	copy = malloc(size ? size : 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	v = vx_classify(&env, &p, copy, copy + size, 0);
+	if (v.cls >= VX_NCLASS || v.conf >= VX_NCONF)
+		abort();
+	if (v.cls == VX_C_OTHER && v.conf == VX_CONF_PAYLOAD)
+		abort();
+	free(copy);
+	return 0;
+}
