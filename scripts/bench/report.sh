@@ -40,8 +40,12 @@ def t($name; $value; $op; $limit):
 		ratio($m.vpnxdp_drop.vs_null_drop; $m.nft_drop.vs_null_drop); ">="; 1.0) ]
 	+ [ ($all.scale // {}) | to_entries[] | .key as $axis
 	    | if .value.supported and (.value.flatness != null) then
-		.value.flatness | to_entries[]
+		([.value.points[] | select(.packets)]) as $pts
+		| .value.flatness | to_entries[]
 		| t("scale \($axis), \(.key): largest / smallest"; .value; "<="; 1.2)
+		  # The same in plain ns: the points are separate runs, and load
+		  # does not move the floor and vpnxdp alike; both are shown.
+		  + {value_ns: ($pts[-1].packets[.key].ns / $pts[0].packets[.key].ns)}
 	      else t("scale \($axis)"; null; "<="; 1.2)
 		   + {na: (.value.reason // "no result")} end ]
   )
@@ -89,7 +93,7 @@ def cell($r): if $r == null then "n/a" elif $r.error then "error"
 "",
 "## Targets (\(.targets_met) met, \(.targets_missed) missed, \(.targets_na) n/a)",
 (.targets[] | [(if .met == true then "met" elif .met == false then "MISSED" else "n/a" end),
-  .target, "\(.value | n2) \(.op) \(.limit)"] | @tsv)
+  .target, "\(.value | n2) \(.op) \(.limit)\(if .value_ns then " (in ns: \(.value_ns | n2))" else "" end)"] | @tsv)
 ' "$JSON"
 }
 
