@@ -120,9 +120,10 @@ fuzz-policy: $(POLICY_FUZZ)
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	      -fno-sanitize-recover=undefined -Wno-ignored-attributes \
 	      -Iheaders -I$(BUILD) -Iuser -Itests
-$(BUILD)/fuzz/%: tests/fuzz/%.c user/policy.c user/flowcache.c user/log.c $(HEADERS) $(USER_HDRS) $(wildcard tests/*/*.h)
+CLASSIFY_FUZZ_SRCS := $(POLICY_FUZZ_SRCS) user/flowcache.c
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CLASSIFY_FUZZ_SRCS) $(HEADERS) $(USER_HDRS) $(wildcard tests/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< user/policy.c user/flowcache.c user/log.c $(LDLIBS)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(CLASSIFY_FUZZ_SRCS) $(LDLIBS)
 
 # A longer run of the classifier fuzzer than make check's (FUZZ_SECONDS, default 600).
 fuzz-classify: $(BUILD)/fuzz/fuzz_classify

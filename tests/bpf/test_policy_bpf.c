@@ -209,9 +209,15 @@ static void test_rules(void)
 	check("bpf_policy_signature_sstp_enabled",
 	      "signature sstp tcp 443 enable\nsstp drop\n", PKT_K_SSTP, 4, false, VX_C_SSTP,
 	      false, 1, 1, 0, 0);
+	/* L2TP has no port-agnostic check: without its signature it is other. */
 	check("bpf_policy_signature_removed_is_other",
+	      "signature l2tp udp 1701 remove\nl2tp drop\n", PKT_K_L2TP, 6, false,
+	      VX_C_L2TP, true, 0, 0, 0, 0);
+	/* An OpenVPN hard reset is known by its bytes on any port: removing the
+	 * port signature does not hide it (disabling the class would). */
+	check("bpf_policy_signature_removed_payload_still_known",
 	      "signature openvpn udp 1194 remove\nopenvpn drop\n", PKT_K_OVPN_UDP, 6, false,
-	      VX_C_OPENVPN, true, 0, 0, 0, 0);
+	      VX_C_OPENVPN, false, 1, 1, 0, 0);
 	check("bpf_policy_not_vpn_untouched_by_rules",
 	      "wireguard drop\nike drop\npptp drop\n", PKT_K_DNS, 4, false, VX_C_OTHER, true,
 	      1, 0, 0, 0);
