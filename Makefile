@@ -51,7 +51,7 @@ TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
 # The skeleton is an intermediate of the objects; keep it (tests use it).
 .SECONDARY: $(SKEL)
 
-.PHONY: all deps check bench demo install clean asan tests fuzz fuzz-policy fuzz-classify lint
+.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz fuzz-policy fuzz-classify lint
 
 all: $(BUILD)/vpnxdp
 
@@ -132,7 +132,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(CLASSIFY_FUZZ_SRCS) $(HEADERS) $(USER_HDRS) $(
 fuzz-classify: $(BUILD)/fuzz/fuzz_classify
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/test_fuzz.sh
 
-tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS)
+tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS) bench-tools
 
 # Every test: C suites (plain and under ASan+UBSan), shell suites, lint.
 check: deps
@@ -144,8 +144,20 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all tests
+	@$(MAKE) --no-print-directory all tests bench-tools
 	@scripts/bench.sh
+
+# Benchmark-only programs (scripts/bench/): not tests, never run by check.
+BENCH_SRCS := scripts/bench/progbench.c scripts/bench/packets.c
+bench-tools: $(BUILD)/bench/progbench $(BUILD)/bench/null.bpf.o
+
+$(BUILD)/bench/null.bpf.o: scripts/bench/null.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/progbench: $(BENCH_SRCS) scripts/bench/packets.h $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iscripts/bench -o $@ $(BENCH_SRCS) $(BUILD)/libvx.a $(LDLIBS)
 
 install: $(BUILD)/vpnxdp
 	install -D -m 0755 $(BUILD)/vpnxdp $(DESTDIR)$(PREFIX)/sbin/vpnxdp
