@@ -129,17 +129,55 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
 }
 
+/* Fragments share vx_flowbits with the flows: a first fragment sets the
+ * bit of its reassembly key, and a later fragment whose bit is clear skips
+ * the vx_frags LRU lookup, which could only miss.  A frag bit in the flow
+ * filter (or a flow bit here) only costs a lookup that misses, never a
+ * different answer. */
+static __always_inline __u32 vx_frag_hash(const struct vx_frag_key *k)
+{
+	__u32 a = k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3];
+	__u32 b = k->daddr[0] ^ k->daddr[1] ^ k->daddr[2] ^ k->daddr[3];
+
+	return vx_flow_hash2(a * 0x85ebca6bu, (b ^ k->id) * 0xc2b2ae35u,
+			     k->proto ^ 0x80);
+}
+
 static __always_inline const struct vx_flow_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k)
 {
+	if (!vx_fc_maybe(env, vx_frag_hash(k)))
+		return 0;
 	return bpf_map_lookup_elem(&vx_frags, k);
+}
+
+/* A global function, verified once on its own: inlined, the hash and the
+ * bit would be verified again on every path that reaches the end of
+ * vx_classify(), which takes the program past the verifier's limits. */
+__noinline int vx_frag_store(const struct vx_frag_key *k, __u32 cls_conf)
+{
+	struct vx_flow_val v = {};
+	__u32 h, w;
+	__u64 *bits;
+
+	if (!k)
+		return 0;
+	h = vx_frag_hash(k);
+	w = (h >> 6) % VX_FLOWBITS_WORDS;
+	bits = bpf_map_lookup_elem(&vx_flowbits, &w);
+	/* the bit first: a reader that finds the entry must find the bit */
+	if (bits)
+		__sync_fetch_and_or(bits, 1ULL << (h & 63));
+	v.cls = cls_conf & 0xff;
+	v.conf = cls_conf >> 8;
+	return bpf_map_update_elem(&vx_frags, k, &v, BPF_ANY);
 }
 
 static __always_inline void vx_frag_update(struct vx_env *env,
 					   const struct vx_frag_key *k,
 					   const struct vx_flow_val *v)
 {
-	bpf_map_update_elem(&vx_frags, k, v, BPF_ANY);
+	vx_frag_store(k, v->cls | (__u32)v->conf << 8);
 }
 
 #include "vpnxdp_payload.h"
