@@ -61,7 +61,8 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VX_FLOWBITS_WORDS);
+	/* one word more: VX_FLOWBITS_EP (vx_ep_any) */
+	__uint(max_entries, VX_FLOWBITS_WORDS + 1);
 	__type(key, __u32);
 	__type(value, __u64);
 } vx_flowbits SEC(".maps");
@@ -100,6 +101,27 @@ static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 h)
 	__u64 *bits = bpf_map_lookup_elem(&vx_flowbits, &w);
 
 	return bits && (*bits & (1ULL << (h & 63)));
+}
+
+/* Past the filter's words, which are indexed modulo VX_FLOWBITS_WORDS: a
+ * flag set once an endpoint has been learned (bits are never cleared). */
+#define VX_FLOWBITS_EP VX_FLOWBITS_WORDS
+
+static __always_inline int vx_ep_any(struct vx_env *env)
+{
+	__u32 w = VX_FLOWBITS_EP;
+	__u64 *f = bpf_map_lookup_elem(&vx_flowbits, &w);
+
+	return f && *f;
+}
+
+static __always_inline void vx_ep_mark(struct vx_env *env)
+{
+	__u32 w = VX_FLOWBITS_EP;
+	__u64 *f = bpf_map_lookup_elem(&vx_flowbits, &w);
+
+	if (f && !*f)
+		*f = 1;
 }
 
 static __always_inline const struct vx_flow_val *

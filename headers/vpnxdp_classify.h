@@ -17,6 +17,11 @@
  *                                          const struct vx_flow_key *);
  *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
  *                     __u32 hash, const struct vx_flow_val *);
+ *   int vx_ep_any(struct vx_env *);
+ *       0: no endpoint (VX_FK_ENDPOINT) was ever stored, so none can be
+ *       looked up; 1: there may be one
+ *   void vx_ep_mark(struct vx_env *);
+ *       called before endpoints are stored (what vx_ep_any() goes by)
  *   __u32 vx_payload_run(struct vx_env *, const struct vx_pkt *,
  *                        const void *data, const void *data_end, __u32 sig);
  *       vx_payload_stage() of vpnxdp_payload.h, however the includer
@@ -51,6 +56,8 @@ static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
 static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index);
 static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 hash);
+static __always_inline int vx_ep_any(struct vx_env *env);
+static __always_inline void vx_ep_mark(struct vx_env *env);
 static __always_inline __u32 vx_payload_run(struct vx_env *env,
 					    const struct vx_pkt *p,
 					    const void *data,
@@ -224,6 +231,7 @@ static __always_inline void vx_learn_endpoints(struct vx_env *env,
 {
 	struct vx_flow_key k;
 
+	vx_ep_mark(env);
 	vx_ep_key(&k, p->saddr, p->sport, p->ipver);
 	vx_fc_update(env, &k, vx_ep_key_hash(ea), v);
 	vx_ep_key(&k, p->daddr, p->dport, p->ipver);
@@ -303,8 +311,9 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 			return v;
 		}
 	}
-	if (p->l4proto == IPPROTO_UDP) {
-		/* to or from an endpoint a handshake taught us */
+	if (p->l4proto == IPPROTO_UDP && vx_ep_any(env)) {
+		/* to or from an endpoint a handshake taught us (until one
+		 * has been, one load instead of two filter probes) */
 		fv = vx_ep_lookup(env, p->daddr, p->dport, p->ipver, eb);
 		if (!fv)
 			fv = vx_ep_lookup(env, p->saddr, p->sport, p->ipver, ea);
