@@ -72,11 +72,24 @@ static const struct vx_cmd vx_cmds[] = {
 
 #define VX_NCMDS (sizeof(vx_cmds) / sizeof(vx_cmds[0]))
 
+/* One command's usage text, every synopsis line led by @lead and "vpnxdp "
+ * (description lines, which start with a space, as they are). */
+static void vx_print_usage(FILE *f, const char *usage, const char *lead)
+{
+	fprintf(f, "%svpnxdp ", lead);
+	for (const char *p = usage; *p; p++) {
+		fputc(*p, f);
+		if (*p == '\n' && p[1] && p[1] != ' ')
+			fprintf(f, "%*svpnxdp ", (int)strlen(lead), "");
+	}
+	fputc('\n', f);
+}
+
 static void vx_main_usage(FILE *f)
 {
 	fprintf(f, "Usage: vpnxdp [-v] COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < VX_NCMDS; i++)
-		fprintf(f, "  vpnxdp %s\n", vx_cmds[i].usage);
+		vx_print_usage(f, vx_cmds[i].usage, "  ");
 	fprintf(f, "\nOptions: -v more messages (twice: libbpf/libxdp debug), "
 		   "--version, --help.\n"
 		   "Exit status: 0 done or nothing to do, 1 bad input (nothing "
@@ -87,18 +100,9 @@ void vx_usage(const char *cmd, bool to_stderr)
 {
 	FILE *f = to_stderr ? stderr : stdout;
 
-	for (size_t i = 0; i < VX_NCMDS; i++) {
-		if (strcmp(vx_cmds[i].name, cmd) != 0)
-			continue;
-		fprintf(f, "Usage: vpnxdp ");
-		for (const char *p = vx_cmds[i].usage; *p; p++) {
-			fputc(*p, f);
-			if (*p == '\n' && p[1] && p[1] != ' ')
-				fprintf(f, "       vpnxdp ");
-		}
-		fputc('\n', f);
-		return;
-	}
+	for (size_t i = 0; i < VX_NCMDS; i++)
+		if (strcmp(vx_cmds[i].name, cmd) == 0)
+			vx_print_usage(f, vx_cmds[i].usage, "Usage: ");
 }
 
 bool vx_need_root(void)
