@@ -80,24 +80,7 @@ static const char *rname(int r)
 	return r >= 0 && r <= VX_PARSE_MALFORMED ? n[r] : "?";
 }
 
-/* Default class of each ready-made flow. */
-static const unsigned int kind_class[PKT_K_NKIND] = {
-	[PKT_K_WG] = VX_C_WIREGUARD,
-	[PKT_K_OVPN_UDP] = VX_C_OPENVPN,
-	[PKT_K_OVPN_TCP] = VX_C_OPENVPN,
-	[PKT_K_IKE] = VX_C_IKE,
-	[PKT_K_NATT_IKE] = VX_C_IKE,
-	[PKT_K_NATT_KA] = VX_C_IKE,
-	[PKT_K_NATT_ESP] = VX_C_ESP,
-	[PKT_K_L2TP] = VX_C_L2TP,
-	[PKT_K_PPTP_CTRL] = VX_C_PPTP,
-	[PKT_K_ESP] = VX_C_ESP,
-	[PKT_K_AH] = VX_C_AH,
-	[PKT_K_GRE_PPTP] = VX_C_PPTP,
-	[PKT_K_GRE_V0] = VX_C_OTHER,
-	[PKT_K_SSTP] = VX_C_OTHER, /* sstp is off by default */
-	[PKT_K_DNS] = VX_C_OTHER,
-};
+#include "kind_class.h"
 
 /* Length of the Ethernet + VLAN + IP header part of a plain frame. */
 static size_t l3_off(int vlans)
