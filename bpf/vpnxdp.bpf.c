@@ -156,13 +156,19 @@ static __always_inline void vx_fc_update(struct vx_env *env,
  * the vx_frags LRU lookup, which could only miss.  A frag bit in the flow
  * filter (or a flow bit here) only costs a lookup that misses, never a
  * different answer. */
+static __always_inline __u32 vx_frag_hash_words(__u32 a, __u32 b, __u32 id,
+					       __u8 proto)
+{
+	return vx_flow_hash2(a * 0x85ebca6bu, (b ^ id) * 0xc2b2ae35u,
+			     proto ^ 0x80);
+}
+
+/* @a and @b: each address's words xor-ed (an IPv4 address is word 0) */
 static __always_inline __u32 vx_frag_hash(const struct vx_frag_key *k)
 {
-	__u32 a = k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3];
-	__u32 b = k->daddr[0] ^ k->daddr[1] ^ k->daddr[2] ^ k->daddr[3];
-
-	return vx_flow_hash2(a * 0x85ebca6bu, (b ^ k->id) * 0xc2b2ae35u,
-			     k->proto ^ 0x80);
+	return vx_frag_hash_words(k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3],
+				  k->daddr[0] ^ k->daddr[1] ^ k->daddr[2] ^ k->daddr[3],
+				  k->id, k->proto);
 }
 
 static __always_inline const struct vx_flow_val *
@@ -240,6 +246,104 @@ static __always_inline __u32 vx_payload_run(struct vx_env *env,
 #include "vpnxdp_classify.h"
 #include "vpnxdp_rates_bpf.h"
 
+/* Count a packet of class @cls seen with confidence @conf; @drop with
+ * @reason when it is dropped. */
+static __always_inline void vx_count(__u32 cls, __u32 conf, __u64 len,
+				     bool drop, __u8 reason)
+{
+	struct vx_counters *c = bpf_map_lookup_elem(&vx_counters, &cls);
+
+	if (!c)
+		return;
+	c->packets++;
+	c->bytes += len;
+	if (conf < VX_NCONF)
+		c->conf[conf]++;
+	if (drop) {
+		c->dropped++;
+		if (reason == VX_R_RATE)
+			c->drop_rate++;
+		else if (reason == VX_R_DENY)
+			c->drop_deny++;
+		else
+			c->drop_rule++;
+	}
+}
+
+/*
+ * Judge, count and report a classified packet; returns the XDP action.
+ *
+ * A global function, verified once with its arguments unknown: the
+ * classifier reaches its verdict on hundreds of paths (each parse path
+ * times each class and confidence), and inlined, the rules walk, the
+ * counters and the events were verified again on every one of them, which
+ * took the program to nine tenths of the verifier's limit.  The fast path
+ * (vpnxdp_fast.bpf.h) judges the common cases inline and calls this only
+ * for rules, drops and new flows.
+ * @info: class | confidence << 8 | slot << 16 | new flow << 24.
+ */
+__noinline int vx_verdict(struct xdp_md *ctx, const struct vx_pkt *p,
+			  __u32 info)
+{
+	struct vx_judgement j = { VX_ACT_COUNT, VX_R_NONE };
+	__u32 cls = info & 0xff, conf = (info >> 8) & 0xff;
+	__u32 slot = (info >> 16) & 1;
+
+	if (!ctx || !p)
+		return XDP_PASS;
+	if (VX_CLASS_IS_VPN(cls))
+		j = vx_policy_judge(p, slot, &cls);
+	if (j.action == VX_ACT_PASS)
+		return XDP_PASS;
+	vx_count(cls, conf, ctx->data_end - ctx->data, j.action == VX_ACT_DROP,
+		 j.reason);
+	if (j.action == VX_ACT_DROP) {
+		vx_event_emit(ctx, p, VX_EV_INFO(VX_EV_DROP, cls, conf,
+						    j.reason ? j.reason : VX_R_RULE));
+		return XDP_DROP;
+	}
+	if (info >> 24)
+		vx_event_emit(ctx, p, VX_EV_INFO(VX_EV_NEW_FLOW, cls, conf,
+						    VX_R_NONE));
+	return XDP_PASS;
+}
+
+/*
+ * The general path, for whatever the fast path leaves: every parse path,
+ * the caches, the payload stage.  A global function, verified once.
+ * Returns class | confidence << 8 | new flow << 24, and what the parser
+ * found in @out (its scalars: the packet pointers stay here) for
+ * vx_verdict().  vx_verdict() is called by the XDP program, not from here:
+ * nested under this function's stack it would pass the BPF stack limit.
+ */
+__noinline __u32 vx_slow(struct xdp_md *ctx, struct vx_pkt *out, __u32 slot)
+{
+	struct vx_env env = { ctx };
+	struct vx_pkt p = {};
+	struct vx_verdict v;
+
+	if (!ctx || !out)
+		return VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
+	v = vx_classify(&env, &p, (void *)(long)ctx->data,
+			(void *)(long)ctx->data_end, slot & 1);
+	out->l4 = 0;
+	out->payload = 0;
+	out->payload_len = p.payload_len;
+	out->sport = p.sport;
+	out->dport = p.dport;
+	out->l4proto = p.l4proto;
+	out->ipver = p.ipver;
+	out->frag = p.frag;
+	out->vlans = p.vlans;
+	out->tcp_flags = p.tcp_flags;
+	__builtin_memcpy(out->saddr, p.saddr, sizeof(p.saddr));
+	__builtin_memcpy(out->daddr, p.daddr, sizeof(p.daddr));
+	out->frag_id = p.frag_id;
+	return v.cls | (__u32)v.conf << 8 | (__u32)env.new_flow << 24;
+}
+
+#include "vpnxdp_fast.bpf.h"
+
 /* Under the libxdp dispatcher, XDP_PASS hands the frame to the next program. */
 struct {
 	__uint(priority, 20);
@@ -249,15 +353,11 @@ struct {
 SEC("xdp")
 int vpnxdp_xdp(struct xdp_md *ctx)
 {
-	const void *data = (void *)(long)ctx->data;
-	const void *data_end = (void *)(long)ctx->data_end;
-	struct vx_judgement j = { VX_ACT_COUNT, VX_R_NONE };
-	struct vx_env env = { ctx };
-	struct vx_pkt p = {};
-	struct vx_verdict v;
-	struct vx_counters *c;
+	struct vx_fast f = {};
+	struct vx_pkt p;
 	struct vx_config *cfg;
-	__u32 zero = 0, slot, idx, cls;
+	__u32 zero = 0, slot, cls, conf, idx;
+	int r;
 
 	/* Before this packet is counted: close this CPU's rate interval if
 	 * it has ended (vpnxdp_rates_bpf.h). */
@@ -270,39 +370,30 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	 * again later): this packet is judged by that policy. */
 	slot = *(volatile __u32 *)&cfg->slot & 1;
 
-	v = vx_classify(&env, &p, data, data_end, slot);
+	r = vx_fast_classify(ctx, slot, &f, &p);
+	if (r == VX_FAST_SLOW) {
+		__builtin_memset(&p, 0, sizeof(p));
+		return vx_verdict(ctx, &p, vx_slow(ctx, &p, slot) | slot << 16);
+	}
+	cls = r & 0xff;
+	conf = (r >> 8) & 0xff;
+	if (VX_CLASS_IS_VPN(cls)) {
+		/* vx_policy_judge() for a class without rules: counted */
+		const struct vx_class_rules *cr;
 
-	cls = v.cls;
-	if (VX_CLASS_IS_VPN(cls))
-		j = vx_policy_judge(&p, slot, &cls);
-	if (j.action == VX_ACT_PASS)
-		return XDP_PASS;
-
-	idx = cls;
-	c = bpf_map_lookup_elem(&vx_counters, &idx);
-	if (c) {
-		c->packets++;
-		c->bytes += (__u64)(data_end - data);
-		if (v.conf < VX_NCONF)
-			c->conf[v.conf]++;
-		if (j.action == VX_ACT_DROP) {
-			c->dropped++;
-			if (j.reason == VX_R_RATE)
-				c->drop_rate++;
-			else if (j.reason == VX_R_DENY)
-				c->drop_deny++;
-			else
-				c->drop_rule++;
+		idx = vx_rules_index(slot, cls);
+		cr = bpf_map_lookup_elem(&vx_rules, &idx);
+		if (cr && (cr->flags & VX_CLS_DISABLED)) {
+			cls = VX_C_OTHER;
+		} else if (!cr || cr->nrules == 0) {
+			vx_slotstat(slot, cls, false);
+		} else {
+			__builtin_memset(&p, 0, sizeof(p));
+			vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
+			return vx_verdict(ctx, &p, cls | conf << 8 | slot << 16);
 		}
 	}
-	if (j.action == VX_ACT_DROP) {
-		vx_event_emit(ctx, &p, VX_EV_INFO(VX_EV_DROP, cls, v.conf,
-						     j.reason ? j.reason : VX_R_RULE));
-		return XDP_DROP;
-	}
-	if (env.new_flow)
-		vx_event_emit(ctx, &p, VX_EV_INFO(VX_EV_NEW_FLOW, cls, v.conf,
-						     VX_R_NONE));
+	vx_count(cls, conf, f.len, false, VX_R_NONE);
 	return XDP_PASS;
 }
 

@@ -657,7 +657,8 @@ VX_SUBPROG __u8 vx_find_udp(const struct vx_pkt *p,
 	if (!b)
 		return VX_C_OTHER;
 	/* a miss falls through to the checks below: their first byte is
-	 * random and may be any of these */
+	 * random and may be any of these.  A byte added here must be added
+	 * to VX_FIND_UDP_FIRST (vx_find_udp_may()) too. */
 	switch (b[0]) {
 	case 1: case 2: case 3: case 4: {
 		const __u8 *w = vx_pl(p, 0, 4, data_end);
@@ -720,6 +721,53 @@ VX_SUBPROG __u8 vx_find_tcp(const struct vx_pkt *p,
 	    vx_ovpn_hard_reset(p, 2, p->payload_len - 2, data_end))
 		return VX_C_OPENVPN;
 	return VX_C_OTHER;
+}
+
+/*
+ * Could vx_find_udp() / vx_find_tcp() find anything in this payload?  0
+ * means surely not, and the XDP program's fast path then skips the payload
+ * stage (a function call) for it: that is most traffic.  Each must stay a
+ * superset of its function's hits: a first byte vx_find_udp() dispatches on
+ * belongs in VX_FIND_UDP_FIRST, and the checks behind its length test are
+ * repeated here whole (they are a few loads).  tests/fuzz/fuzz_classify.c
+ * checks the superset on every input it makes.
+ */
+#define VX_FB(b, half) ((((b) >> 6) == (half)) ? 1ull << ((b) & 63) : 0)
+#define VX_FIND_UDP_FIRST(half)                                              \
+	(VX_FB(0, half) | VX_FB(1, half) | VX_FB(2, half) | VX_FB(3, half) | \
+	 VX_FB(4, half) | VX_FB(VX_OVPN_HARD_RESET_CLIENT_V1 << 3, half) |  \
+	 VX_FB(VX_OVPN_HARD_RESET_SERVER_V1 << 3, half) |                    \
+	 VX_FB(VX_OVPN_HARD_RESET_CLIENT_V2 << 3, half) |                    \
+	 VX_FB(VX_OVPN_HARD_RESET_SERVER_V2 << 3, half) | VX_FB('H', half) | \
+	 VX_FB('T', half) | VX_FB('I', half) | VX_FB(20, half) |             \
+	 VX_FB(21, half) | VX_FB(22, half) | VX_FB(23, half))
+
+static __always_inline int vx_find_udp_may(const struct vx_pkt *p,
+					   const void *data_end)
+{
+	const __u8 *b = vx_pl(p, 0, 1, data_end);
+	__u32 c;
+
+	if (!b)
+		return 0;
+	c = b[0];
+	if (c < 64 ? (VX_FIND_UDP_FIRST(0) >> c) & 1 :
+	    c < 128 ? (VX_FIND_UDP_FIRST(1) >> (c - 64)) & 1 : 0)
+		return 1;
+	if (p->payload_len < 28)
+		return 0;
+	return vx_is_ike(p, 0, data_end) || vx_is_zerotier_hello(p, data_end);
+}
+
+static __always_inline int vx_find_tcp_may(const struct vx_pkt *p,
+					   const void *data_end)
+{
+	const __u8 *b = vx_pl(p, 0, 3, data_end);
+
+	if (!b)
+		return 0;
+	return b[0] == '0' ||
+	       (vx_be16(b) + 2 == p->payload_len && p->payload_len <= 2 + 26 + 72);
 }
 
 /* ------------------------------------------------------- the whole stage */

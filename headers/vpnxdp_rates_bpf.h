@@ -4,9 +4,9 @@
  * vpnxdp_ring.h).  BPF only: included by bpf/vpnxdp.bpf.c after its
  * vx_counters map, which the records are computed from.
  *
- * Per packet the cost is one per-CPU array lookup, one coarse clock read
- * and a compare: the counters the program keeps anyway are the source of the
- * deltas, so nothing is counted twice.  Once per interval per CPU (on the
+ * Per packet the cost is one per-CPU array lookup, a load of jiffies and a
+ * compare (the clock is read once per jiffy): the counters the program
+ * keeps anyway are the source of the deltas, so nothing is counted twice.  Once per interval per CPU (on the
  * first packet after the interval's end) a record is built from the
  * difference between the counters and the snapshot taken when the interval
  * opened, and the snapshot moves on.  That is what makes the records add up
@@ -101,21 +101,35 @@ static __noinline int vx_rates_flush(struct vx_rate_state *st, __u64 now)
 	return 0;
 }
 
-/* Per packet, before it is counted: has this CPU's interval ended? */
+/*
+ * Per packet, before it is counted: has this CPU's interval ended?
+ *
+ * The coarse clock only moves on a timer tick, and jiffies with it, so
+ * within one jiffy the answer is the one the last look got: the clock (a
+ * helper call, about 2 ns) is read once per jiffy per CPU, and every other
+ * packet pays one inlined load of jiffies (bpf_jiffies64() is inlined on
+ * 64-bit JITs) and a compare.  The tick raises jiffies a moment before it
+ * moves the clock; a packet in that moment can leave an interval open for
+ * one more tick (4 ms at HZ=250), well inside the clock's own resolution.
+ */
 static __always_inline void vx_rates_tick(void)
 {
 	struct vx_rate_state *st;
 	__u32 zero = 0;
-	__u64 now;
+	__u64 now, j;
 
 	if (!vx_rates_on)
 		return;
 	st = bpf_map_lookup_elem(&vx_rstate, &zero);
 	if (!st)
 		return;
-	/* The coarse clock (jiffies resolution, 4 ms at HZ=250) is plenty
-	 * for intervals of 100 ms and more, and far cheaper than the precise
-	 * one: under a hypervisor bpf_ktime_get_ns() alone costs ~30 ns. */
+	j = bpf_jiffies64();
+	if (j == st->check_jiffies)
+		return;
+	st->check_jiffies = j;
+	/* The coarse clock (jiffies resolution) is plenty for intervals of
+	 * 100 ms and more, and far cheaper than the precise one: under a
+	 * hypervisor bpf_ktime_get_ns() alone costs ~30 ns. */
 	now = bpf_ktime_get_coarse_ns();
 	if (now - st->start_ns >= vx_interval_ns)
 		vx_rates_flush(st, now);
@@ -154,7 +168,6 @@ static __noinline int vx_event_emit(struct xdp_md *ctx, const struct vx_pkt *p,
 	struct vx_rate_state *st;
 	struct vx_event *e;
 	__u32 zero = 0, len;
-	__u64 now;
 
 	if (!ctx || !p)
 		return 0;
@@ -162,15 +175,17 @@ static __noinline int vx_event_emit(struct xdp_md *ctx, const struct vx_pkt *p,
 	st = bpf_map_lookup_elem(&vx_rstate, &zero);
 	if (!st)
 		return 0;
-	now = bpf_ktime_get_ns();
-	if (!vx_ev_allow(st, now))
+	/* The cap runs on the coarse clock: under a flood of drops nearly
+	 * every event is capped, and the precise clock (about 30 ns under a
+	 * hypervisor) is read only for the events that are written. */
+	if (!vx_ev_allow(st, bpf_ktime_get_coarse_ns()))
 		return 0;
 	e = bpf_ringbuf_reserve(&vx_events, sizeof(*e), 0);
 	if (!e) {
 		st->ev_lost++;
 		return 0;
 	}
-	e->ts_ns = now;
+	e->ts_ns = bpf_ktime_get_ns();
 	e->ifindex = ctx->ingress_ifindex;
 	e->cpu = bpf_get_smp_processor_id();
 	e->type = info & 0xff;

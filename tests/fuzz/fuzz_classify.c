@@ -9,8 +9,10 @@
  * Ethernet/IP/UDP-or-TCP headers first (ports and IP version from the first
  * bytes) so that the fuzzer spends its time in the payload checks rather
  * than rediscovering header checksums and lengths.  Also checks
- * what must hold for every input: a known class and confidence, and that
- * "other" never comes with a payload-only confidence.
+ * what must hold for every input: a known class and confidence, that
+ * "other" never comes with a payload-only confidence, and that the fast
+ * path's prefilters (vx_find_udp_may, vx_find_tcp_may) cover every hit of
+ * the checks they stand in front of.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -76,6 +78,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (v.cls >= VX_NCLASS || v.conf >= VX_NCONF)
 		abort();
 	if (v.cls == VX_C_OTHER && v.conf == VX_CONF_PAYLOAD)
+		abort();
+	/* the XDP fast path skips the any-port checks where these say no:
+	 * they must say yes wherever the checks would find something */
+	if (p.payload && p.payload_len && p.l4proto == IPPROTO_UDP &&
+	    vx_find_udp(&p, copy + size) && !vx_find_udp_may(&p, copy + size))
+		abort();
+	if (p.payload && p.payload_len && p.l4proto == IPPROTO_TCP &&
+	    vx_find_tcp(&p, copy + size) && !vx_find_tcp_may(&p, copy + size))
 		abort();
 	free(copy);
 	return 0;

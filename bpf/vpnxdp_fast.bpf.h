@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fast path: the common frame, judged inline in the XDP program with no
+ * function call and no hash-map lookup.
+ *
+ * Why it exists: here a BPF-to-BPF call costs about 2 ns and the XDP_PASS
+ * floor of BPF_PROG_TEST_RUN is about 6 ns, so the general classifier
+ * (vx_classify(): a parse that fills struct vx_pkt, the payload stage as a
+ * global function, flow-cache probes) cost 4-5x the floor on every packet.
+ * Most frames a firewall sees are plain: Ethernet with at most two VLAN
+ * tags, IPv4 without options or IPv6 without extension headers, not a
+ * fragment, UDP or TCP whose payload no any-port check could claim, or
+ * ESP/AH/GRE, in no cached flow.  For those the answer is a few loads.
+ *
+ * It is not a second classifier.  It answers only where it can prove the
+ * general one would give the same answer, using the same predicates
+ * (vpnxdp_payload.h, vpnxdp_classify.h); anything else (IPv4 options, IPv6
+ * extension headers, fragments, a malformed header, a payload some check
+ * may claim that is not WireGuard or ESP-in-UDP on a signature's port, a
+ * flow the Bloom filter may hold, a learned endpoint) returns VX_FAST_SLOW
+ * and the frame goes through vx_classify() from the start.  The differential
+ * tests (tests/bpf: BPF vs the userspace classifier, packet by packet over
+ * every crafted and captured frame and every truncation) hold it to that.
+ *
+ * The verdict is inline too when the class has no rules (the default
+ * policy) or is not VPN: count it and pass.  Rules, drops and events go to
+ * vx_verdict().
+ */
+#ifndef VPNXDP_FAST_BPF_H
+#define VPNXDP_FAST_BPF_H
+
+#define VX_FAST_SLOW (-1)
+
+/* What the fast path found, for vx_fast_verdict(). */
+struct vx_fast {
+	const __u8 *l3;
+	__u32 len;      /* frame length */
+	__u16 sport, dport;
+	__u8 ipver, l4proto, vlans, tcp_flags;
+};
+
+/* vx_payload_stage() where it can be decided inline, or VX_FAST_SLOW:
+ * WireGuard and ESP-in-UDP/IKE on their signatures' ports (the VPN traffic
+ * worth a fast path), and payloads no any-port check may claim. */
+static __always_inline int vx_fast_stage(const struct vx_pkt *q,
+					 const void *data_end, __u32 sig)
+{
+	__u32 cls = sig & 0xff, r = VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
+
+	if (cls) {
+		if (q->l4proto != IPPROTO_UDP)
+			return VX_FAST_SLOW;
+		if ((sig >> 8) & VX_SIG_NATT) {
+			struct vx_verdict v = vx_check_natt(q, data_end, (__u8)cls);
+
+			r = v.cls | (__u32)v.conf << 8;
+		} else if (cls == VX_C_WIREGUARD) {
+			r = (vx_is_wireguard(q, data_end) ? VX_C_WIREGUARD : VX_C_OTHER) |
+			    (__u32)VX_CONF_VERIFIED << 8;
+		} else {
+			return VX_FAST_SLOW;
+		}
+		if ((r & 0xff) && (r >> 8) == VX_CONF_VERIFIED)
+			return (int)(r | VX_STAGE_SELF);
+	}
+	if (q->l4proto == IPPROTO_UDP) {
+		/* vx_find_udp()'s first check, the common hit: standard
+		 * WireGuard on any port */
+		const __u8 *w = vx_pl(q, 0, 4, data_end);
+
+		if (w && w[0] >= 1 && w[0] <= 4 && vx_wg_std(w, q->payload_len))
+			return VX_C_WIREGUARD | (__u32)VX_CONF_PAYLOAD << 8 |
+			       VX_STAGE_SELF;
+		if (vx_find_udp_may(q, data_end))
+			return VX_FAST_SLOW;
+	} else if (vx_find_tcp_may(q, data_end)) {
+		return VX_FAST_SLOW;
+	}
+	return (int)r;
+}
+
+/* The endpoint hash of vx_ep_hash() straight from the header: the same
+ * value, with an IPv4 address in word 0 and zeros after it. */
+static __always_inline __u32 vx_fast_ep_hash(const __u8 *a, __u8 ipver,
+					     __u16 port)
+{
+	const __u32 *w = (const __u32 *)a;
+	__u32 x = ipver == 4 ? w[0] : w[0] ^ w[1] ^ w[2] ^ w[3];
+	__u32 h = (x ^ port) * 0x85ebca6bu;
+
+	return h ^ (h >> 15);
+}
+
+/*
+ * Parse and classify @ctx.  Returns class | confidence << 8 as
+ * vx_classify() would, with @f filled, or VX_FAST_SLOW.  @q is scratch:
+ * the predicates' view of the packet (only the fields they read are set).
+ * The caller reuses it for vx_verdict()'s struct vx_pkt, which keeps the
+ * XDP program's frame small enough for vx_slow() to nest under it.
+ */
+static __always_inline int vx_fast_classify(struct xdp_md *ctx, __u32 slot,
+					    struct vx_fast *f, struct vx_pkt *q)
+{
+	const __u8 *data = (const __u8 *)(long)ctx->data;
+	const void *data_end = (void *)(long)ctx->data_end;
+	struct vx_env env = { ctx };
+	const __u8 *nh, *l4, *l3_end, *sa, *da;
+	__u32 off = sizeof(struct ethhdr), room, plen, r, h;
+	__u16 proto;
+	int s;
+
+	if ((const void *)(data + off) > data_end)
+		return VX_FAST_SLOW;
+	f->len = (__u32)((const __u8 *)data_end - data);
+	proto = ((const struct ethhdr *)data)->h_proto;
+	/* VLAN tags: one offset for every count, so that the verifier sees
+	 * one state after them, not one per count */
+VX_UNROLL
+	for (int i = 0; i < VX_MAX_VLANS; i++) {
+		if (proto != bpf_htons(ETH_P_8021Q) &&
+		    proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((const void *)(data + off + 4) > data_end)
+			return VX_FAST_SLOW;
+		proto = *(const __u16 *)(data + off + 2);
+		off += 4;
+		f->vlans++;
+	}
+	nh = data + vx_clamp(off, 31);
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		const struct iphdr *iph = (const void *)nh;
+
+		/* no options, not a first fragment (DF may be set) */
+		if ((const void *)(iph + 1) > data_end || nh[0] != 0x45)
+			return VX_FAST_SLOW;
+		plen = bpf_ntohs(iph->tot_len);
+		if (plen < sizeof(*iph) || nh + plen > (const __u8 *)data_end)
+			return VX_FAST_SLOW;
+		if (iph->frag_off & bpf_htons(0x1fff)) {
+			/* a later fragment (vx_classify(): its first
+			 * fragment's class if that was stored, which the
+			 * Bloom bit of its reassembly key may say; else
+			 * "fragment") */
+			if (vx_fc_maybe(&env, vx_frag_hash_words(
+					iph->saddr, iph->daddr,
+					bpf_ntohs(iph->id), iph->protocol)))
+				return VX_FAST_SLOW;
+			f->ipver = 4;
+			f->l4proto = iph->protocol;
+			f->l3 = nh;
+			return VX_C_FRAGMENT | (__u32)VX_CONF_PORT << 8;
+		}
+		if (iph->frag_off & bpf_htons(0x2000))
+			return VX_FAST_SLOW;
+		f->ipver = 4;
+		f->l4proto = iph->protocol;
+		l4 = nh + sizeof(*iph);
+		l3_end = nh + plen;
+		sa = nh + 12;
+		da = nh + 16;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = (const void *)nh;
+
+		if ((const void *)(ip6 + 1) > data_end || (nh[0] >> 4) != 6)
+			return VX_FAST_SLOW;
+		plen = bpf_ntohs(ip6->payload_len);
+		l4 = nh + sizeof(*ip6);
+		if (plen == 0 || l4 + plen > (const __u8 *)data_end)
+			return VX_FAST_SLOW;
+		f->ipver = 6;
+		f->l4proto = ip6->nexthdr;
+		l3_end = l4 + plen;
+		sa = nh + 8;
+		da = nh + 24;
+	} else {
+		return VX_FAST_SLOW;
+	}
+	f->l3 = nh;
+	room = (__u32)(l3_end - l4);
+	q->l4proto = f->l4proto;
+	q->sport = q->dport = 0;
+
+	switch (f->l4proto) {
+	case IPPROTO_UDP:
+		if (room < 8 || (const void *)(l4 + 8) > data_end)
+			return VX_FAST_SLOW;
+		plen = ((__u32)l4[4] << 8) | l4[5];
+		if (plen < 8 || plen > room)
+			return VX_FAST_SLOW;
+		off = 8;
+		q->payload_len = plen - 8;
+		break;
+	case IPPROTO_TCP:
+		if (room < 20 || (const void *)(l4 + 20) > data_end)
+			return VX_FAST_SLOW;
+		off = (__u32)(l4[12] >> 4) * 4;
+		if (off < 20 || off > room)
+			return VX_FAST_SLOW;
+		f->tcp_flags = l4[13];
+		q->payload_len = room - off;
+		break;
+	case IPPROTO_ESP:
+	case IPPROTO_AH:
+	case IPPROTO_GRE: {
+		struct vx_verdict v;
+
+		/* the parser's minimum header for each (vx_parse_l4) */
+		off = f->l4proto == IPPROTO_ESP ? 8 : f->l4proto == IPPROTO_AH ? 12 : 4;
+		if (room < off || (const void *)(l4 + off) > data_end)
+			return VX_FAST_SLOW;
+		q->payload = l4;
+		q->payload_len = room;
+		v = vx_match_proto(&env, q, data_end, slot);
+		if (!VX_CLASS_IS_VPN(v.cls))
+			v.conf = VX_CONF_PORT;
+		return v.cls | (__u32)v.conf << 8;
+	}
+	default:
+		return VX_FAST_SLOW;
+	}
+
+	/* UDP and TCP: vx_classify_l4_() where no cache holds anything */
+	f->sport = (__u16)(((__u32)l4[0] << 8) | l4[1]);
+	f->dport = (__u16)(((__u32)l4[2] << 8) | l4[3]);
+	q->sport = f->sport;
+	q->dport = f->dport;
+	/* one clamped offset for every parse path (as vx_classify_l4_) */
+	off = (__u32)(l4 + off - data);
+	q->payload = data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
+	q->payload_len = vx_clamp(q->payload_len, 0xffff);
+	if (q->payload_len) {
+		s = vx_fast_stage(q, data_end, vx_match_sig(&env, q, slot));
+		if (s == VX_FAST_SLOW)
+			return VX_FAST_SLOW;
+		r = (__u32)s;
+	} else {
+		r = VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
+	}
+
+	h = vx_flow_hash2(vx_fast_ep_hash(sa, f->ipver, f->sport),
+			  vx_fast_ep_hash(da, f->ipver, f->dport), f->l4proto);
+	/* a flow the filter may hold, or an endpoint: the caches decide */
+	if (vx_fc_maybe(&env, h))
+		return VX_FAST_SLOW;
+	if ((r & 0xff) && !(r & VX_STAGE_SELF) && ((r >> 8) & 0xff) != VX_CONF_PORT)
+		return VX_FAST_SLOW; /* a flow to remember */
+	if (!(r & VX_STAGE_SELF) && f->l4proto == IPPROTO_UDP && vx_ep_any(&env))
+		return VX_FAST_SLOW;
+	if (!VX_CLASS_IS_VPN(r & 0xff))
+		return VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
+	return (int)(r & 0xffff);
+}
+
+/* @p as vx_parse() fills it, from what the fast path found (events and
+ * the policy read the addresses, ports and versions). */
+static __always_inline void vx_fast_fill(struct vx_pkt *p,
+					 const struct vx_fast *f,
+					 const void *data_end)
+{
+	const __u8 *nh = f->l3;
+
+	p->l4 = 0;
+	p->payload = 0;
+	p->ipver = f->ipver;
+	p->l4proto = f->l4proto;
+	p->sport = f->sport;
+	p->dport = f->dport;
+	p->vlans = f->vlans;
+	p->tcp_flags = f->tcp_flags;
+	if (f->ipver == 4 && (const void *)(nh + 20) <= data_end) {
+		__builtin_memcpy(&p->saddr[0], nh + 12, 4);
+		__builtin_memcpy(&p->daddr[0], nh + 16, 4);
+	} else if (f->ipver == 6 && (const void *)(nh + 40) <= data_end) {
+		__builtin_memcpy(p->saddr, nh + 8, 16);
+		__builtin_memcpy(p->daddr, nh + 24, 16);
+	}
+}
+
+#endif /* VPNXDP_FAST_BPF_H */
