@@ -378,21 +378,41 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	cls = r & 0xff;
 	conf = (r >> 8) & 0xff;
 	if (VX_CLASS_IS_VPN(cls)) {
-		/* vx_policy_judge() for a class without rules: counted */
+		/* vx_policy_judge() where the first rule decides alone (no
+		 * class rules, or a first rule with no source and no rate
+		 * limit: `wireguard drop`); the rest is vx_verdict()'s */
 		const struct vx_class_rules *cr;
+		__u8 act = VX_ACT_COUNT;
 
 		idx = vx_rules_index(slot, cls);
 		cr = bpf_map_lookup_elem(&vx_rules, &idx);
 		if (cr && (cr->flags & VX_CLS_DISABLED)) {
 			cls = VX_C_OTHER;
-		} else if (!cr || cr->nrules == 0) {
-			vx_slotstat(slot, cls, false);
-		} else {
-			__builtin_memset(&p, 0, sizeof(p));
-			vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
-			return vx_verdict(ctx, &p, cls | conf << 8 | slot << 16);
+			goto count;
+		}
+		if (cr && cr->nrules) {
+			if (cr->rule[0].flags & (VX_RULE_FROM | VX_RULE_RATE)) {
+				__builtin_memset(&p, 0, sizeof(p));
+				vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
+				return vx_verdict(ctx, &p, cls | conf << 8 | slot << 16);
+			}
+			act = cr->rule[0].action;
+		}
+		vx_slotstat(slot, cls, act == VX_ACT_DROP);
+		if (act == VX_ACT_PASS)
+			return XDP_PASS;
+		if (act == VX_ACT_DROP) {
+			vx_count(cls, conf, f.len, true, VX_R_RULE);
+			if (!vx_ev_shut()) {
+				__builtin_memset(&p, 0, sizeof(p));
+				vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
+				vx_event_emit(ctx, &p, VX_EV_INFO(VX_EV_DROP, cls, conf,
+								     VX_R_RULE));
+			}
+			return XDP_DROP;
 		}
 	}
+count:
 	vx_count(cls, conf, f.len, false, VX_R_NONE);
 	return XDP_PASS;
 }

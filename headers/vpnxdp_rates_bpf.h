@@ -148,9 +148,29 @@ static __always_inline int vx_ev_allow(struct vx_rate_state *st, __u64 now)
 	if (credit < vx_ev_cost_ns) {
 		st->ev_credit = credit;
 		st->ev_capped++;
+		st->ev_shut_jiffies = bpf_jiffies64();
 		return 0;
 	}
 	st->ev_credit = credit - vx_ev_cost_ns;
+	return 1;
+}
+
+/*
+ * Has the cap already refused an event in this jiffy?  The coarse clock it
+ * runs on only moves with jiffies, so until the next tick it would refuse
+ * again: count the event capped without the clock or the call (under a
+ * flood of drops, nearly every event).  The same moment of the tick as in
+ * vx_rates_tick() can keep the cap shut one tick longer.
+ */
+static __always_inline int vx_ev_shut(void)
+{
+	struct vx_rate_state *st;
+	__u32 zero = 0;
+
+	st = bpf_map_lookup_elem(&vx_rstate, &zero);
+	if (!st || st->ev_shut_jiffies != bpf_jiffies64())
+		return 0;
+	st->ev_capped++;
 	return 1;
 }
 
@@ -169,7 +189,7 @@ static __noinline int vx_event_emit(struct xdp_md *ctx, const struct vx_pkt *p,
 	struct vx_event *e;
 	__u32 zero = 0, len;
 
-	if (!ctx || !p)
+	if (!ctx || !p || vx_ev_shut())
 		return 0;
 	len = ctx->data_end - ctx->data;
 	st = bpf_map_lookup_elem(&vx_rstate, &zero);

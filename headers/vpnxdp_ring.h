@@ -77,6 +77,7 @@ struct vx_rate_state {
 	__u64 ev_lost;     /* events the ring could not take */
 	__u64 ev_capped;   /* events suppressed by the rate cap */
 	__u64 check_jiffies; /* jiffies at this CPU's last look at the clock */
+	__u64 ev_shut_jiffies; /* jiffies in which the event cap last refused */
 	/* counters at the open interval's start: the record is the
 	 * difference, so the per-packet path adds nothing to count */
 	struct vx_rate_cls snap[VX_MAX_CLASS];
