@@ -2,8 +2,11 @@
 /*
  * vpnxdp's XDP program: classify every frame as a VPN protocol (or other),
  * count it per class, and pass or drop it by the rules of the live policy
- * slot (bpf/vpnxdp_policy.bpf.h).  The classifier itself is in headers/vpnxdp_classify.h,
- * shared with userspace; this file owns the maps and the verdict.
+ * slot (bpf/vpnxdp_policy.bpf.h).  The classifier itself is in
+ * headers/vpnxdp_classify.h, shared with userspace; this file owns the maps
+ * and the verdict.  The common frame is judged inline by the fast path
+ * (bpf/vpnxdp_fast.bpf.h); the rest by vx_slow() and vx_verdict(), global
+ * functions the verifier checks once each.
  *
  * Fail open: anything that is not a VPN class (other, fragment, malformed,
  * a missing map entry) is passed.
@@ -156,6 +159,8 @@ static __always_inline void vx_fc_update(struct vx_env *env,
  * the vx_frags LRU lookup, which could only miss.  A frag bit in the flow
  * filter (or a flow bit here) only costs a lookup that misses, never a
  * different answer. */
+/* @a and @b: each address's words xor-ed (an IPv4 address is word 0, so
+ * the fast path passes the addresses as they are) */
 static __always_inline __u32 vx_frag_hash_words(__u32 a, __u32 b, __u32 id,
 					       __u8 proto)
 {
@@ -163,7 +168,6 @@ static __always_inline __u32 vx_frag_hash_words(__u32 a, __u32 b, __u32 id,
 			     proto ^ 0x80);
 }
 
-/* @a and @b: each address's words xor-ed (an IPv4 address is word 0) */
 static __always_inline __u32 vx_frag_hash(const struct vx_frag_key *k)
 {
 	return vx_frag_hash_words(k->saddr[0] ^ k->saddr[1] ^ k->saddr[2] ^ k->saddr[3],
