@@ -30,6 +30,10 @@
 #define VPNXDP_FAST_BPF_H
 
 #define VX_FAST_SLOW (-1)
+/* vx_fast_stage(): not decided inline, run the payload stage itself */
+#define VX_FAST_STAGE (-2)
+/* vx_fast_flow(): the flow cache had nothing to say, go on as without */
+#define VX_FAST_MISS (1u << 17)
 
 /* What the fast path found, for vx_fast_verdict(). */
 struct vx_fast {
@@ -39,9 +43,10 @@ struct vx_fast {
 	__u8 ipver, l4proto, vlans, tcp_flags;
 };
 
-/* vx_payload_stage() where it can be decided inline, or VX_FAST_SLOW:
- * WireGuard and ESP-in-UDP/IKE on their signatures' ports (the VPN traffic
- * worth a fast path), and payloads no any-port check may claim. */
+/* vx_payload_stage() where it can be decided inline, or VX_FAST_STAGE:
+ * WireGuard and ESP-in-UDP/IKE on their signatures' ports and standard
+ * WireGuard anywhere (the VPN traffic worth no call), and payloads no
+ * any-port check may claim (most of the rest). */
 static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 					 const void *data_end, __u32 sig)
 {
@@ -49,7 +54,7 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 
 	if (cls) {
 		if (q->l4proto != IPPROTO_UDP)
-			return VX_FAST_SLOW;
+			return VX_FAST_STAGE;
 		if ((sig >> 8) & VX_SIG_NATT) {
 			struct vx_verdict v = vx_check_natt(q, data_end, (__u8)cls);
 
@@ -58,7 +63,7 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 			r = (vx_is_wireguard(q, data_end) ? VX_C_WIREGUARD : VX_C_OTHER) |
 			    (__u32)VX_CONF_VERIFIED << 8;
 		} else {
-			return VX_FAST_SLOW;
+			return VX_FAST_STAGE;
 		}
 		if ((r & 0xff) && (r >> 8) == VX_CONF_VERIFIED)
 			return (int)(r | VX_STAGE_SELF);
@@ -72,9 +77,9 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 			return VX_C_WIREGUARD | (__u32)VX_CONF_PAYLOAD << 8 |
 			       VX_STAGE_SELF;
 		if (vx_find_udp_may(q, data_end))
-			return VX_FAST_SLOW;
+			return VX_FAST_STAGE;
 	} else if (vx_find_tcp_may(q, data_end)) {
-		return VX_FAST_SLOW;
+		return VX_FAST_STAGE;
 	}
 	return (int)r;
 }
@@ -91,6 +96,92 @@ static __always_inline __u32 vx_fast_ep_hash(const __u8 *a, __u8 ipver,
 	return h ^ (h >> 15);
 }
 
+/* @p as vx_parse() fills it, from what the fast path found (events and
+ * the policy read the addresses, ports and versions). */
+static __always_inline void vx_fast_fill(struct vx_pkt *p,
+					 const struct vx_fast *f,
+					 const void *data_end)
+{
+	const __u8 *nh = f->l3;
+
+	p->l4 = 0;
+	p->payload = 0;
+	p->ipver = f->ipver;
+	p->l4proto = f->l4proto;
+	p->sport = f->sport;
+	p->dport = f->dport;
+	p->vlans = f->vlans;
+	p->tcp_flags = f->tcp_flags;
+	if (f->ipver == 4 && (const void *)(nh + 20) <= data_end) {
+		__builtin_memcpy(&p->saddr[0], nh + 12, 4);
+		__builtin_memcpy(&p->daddr[0], nh + 16, 4);
+	} else if (f->ipver == 6 && (const void *)(nh + 40) <= data_end) {
+		__builtin_memcpy(p->saddr, nh + 8, 16);
+		__builtin_memcpy(p->daddr, nh + 24, 16);
+	}
+}
+
+/*
+ * The flow cache's part of vx_classify_l4_(), for the fast path.  @r is
+ * the payload stage's result, @maybe the Bloom filter's answer; the flow is
+ * re-read from the frame: @l3 is the IP header's offset | IP version << 8
+ * | transport << 16, @ports sport << 16 | dport.  Returns class |
+ * confidence << 8; with VX_FAST_MISS, the cache held nothing for a packet
+ * the stage did not identify (the caller goes on to the endpoint check);
+ * VX_FAST_SLOW where the cache must be written (a newly identified flow, a
+ * class that changed), which is vx_slow()'s.  A global function: the key
+ * and the lookup stay off the XDP program's stack, and only packets of
+ * flows the cache may hold (and those that identify a flow) pay the call.
+ */
+__noinline int vx_fast_flow(struct xdp_md *ctx, __u32 l3, __u32 ports,
+			    __u32 r, __u32 maybe)
+{
+	const __u8 *data, *nh;
+	const void *data_end;
+	struct vx_env env = {};
+	const struct vx_flow_val *fv = 0;
+	struct vx_flow_key k;
+	struct vx_pkt p = {};
+	__u8 cls = r & 0xff, conf = (r >> 8) & 0xff;
+
+	if (!ctx)
+		return VX_FAST_SLOW;
+	data = (const __u8 *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	nh = data + (l3 & 0x1f);
+	p.ipver = (l3 >> 8) & 0xff;
+	p.l4proto = (l3 >> 16) & 0xff;
+	p.sport = ports >> 16;
+	p.dport = ports & 0xffff;
+	if (p.ipver == 4 && (const void *)(nh + 20) <= data_end) {
+		__builtin_memcpy(&p.saddr[0], nh + 12, 4);
+		__builtin_memcpy(&p.daddr[0], nh + 16, 4);
+	} else if (p.ipver == 6 && (const void *)(nh + 40) <= data_end) {
+		__builtin_memcpy(p.saddr, nh + 8, 16);
+		__builtin_memcpy(p.daddr, nh + 24, 16);
+	} else {
+		return VX_FAST_SLOW;
+	}
+	vx_flow_key(&k, &p);
+	if (maybe)
+		fv = vx_fc_lookup(&env, &k);
+	if (cls && (r & VX_STAGE_SELF)) {
+		if (fv && vx_refines(fv->cls, cls))
+			cls = fv->cls;
+		return cls | (__u32)conf << 8;
+	}
+	if (cls && conf != VX_CONF_PORT) {
+		if (fv && vx_refines(fv->cls, cls))
+			return fv->cls | (__u32)conf << 8;
+		if (!fv || fv->cls != cls)
+			return VX_FAST_SLOW;
+		return cls | (__u32)conf << 8;
+	}
+	if (fv && VX_CLASS_IS_VPN(fv->cls))
+		return fv->cls | (__u32)fv->conf << 8;
+	return (cls | (__u32)conf << 8) | VX_FAST_MISS;
+}
+
 /*
  * Parse and classify @ctx.  Returns class | confidence << 8 as
  * vx_classify() would, with @f filled, or VX_FAST_SLOW.  @q is scratch:
@@ -105,7 +196,7 @@ static __always_inline int vx_fast_classify(struct xdp_md *ctx, __u32 slot,
 	const void *data_end = (void *)(long)ctx->data_end;
 	struct vx_env env = { ctx };
 	const __u8 *nh, *l4, *l3_end, *sa, *da;
-	__u32 off = sizeof(struct ethhdr), room, plen, r, h;
+	__u32 off = sizeof(struct ethhdr), room, plen, r, h, maybe;
 	__u16 proto;
 	int s;
 
@@ -232,51 +323,40 @@ VX_UNROLL
 	q->payload = data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
 	q->payload_len = vx_clamp(q->payload_len, 0xffff);
 	if (q->payload_len) {
-		s = vx_fast_stage(q, data_end, vx_match_sig(&env, q, slot));
-		if (s == VX_FAST_SLOW)
-			return VX_FAST_SLOW;
-		r = (__u32)s;
+		__u32 sig = vx_match_sig(&env, q, slot);
+
+		s = vx_fast_stage(q, data_end, sig);
+		r = s == VX_FAST_STAGE ?
+		    (__u32)vx_payload_global(ctx, off, q->payload_len, f->l4proto, sig) :
+		    (__u32)s;
 	} else {
 		r = VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
 	}
 
 	h = vx_flow_hash2(vx_fast_ep_hash(sa, f->ipver, f->sport),
 			  vx_fast_ep_hash(da, f->ipver, f->dport), f->l4proto);
-	/* a flow the filter may hold, or an endpoint: the caches decide */
-	if (vx_fc_maybe(&env, h))
-		return VX_FAST_SLOW;
-	if ((r & 0xff) && !(r & VX_STAGE_SELF) && ((r >> 8) & 0xff) != VX_CONF_PORT)
-		return VX_FAST_SLOW; /* a flow to remember */
+	maybe = vx_fc_maybe(&env, h);
+	if (maybe || ((r & 0xff) && !(r & VX_STAGE_SELF) &&
+		      ((r >> 8) & 0xff) != VX_CONF_PORT)) {
+		/* the flow cache has a say: a flow the filter may hold, or
+		 * one identified by its bytes that may need remembering */
+		s = vx_fast_flow(ctx, (__u32)(nh - data) | (__u32)f->ipver << 8 |
+					   (__u32)f->l4proto << 16,
+				 (__u32)f->sport << 16 | f->dport, r, maybe);
+		if (s == VX_FAST_SLOW)
+			return VX_FAST_SLOW;
+		if (!(s & VX_FAST_MISS)) {
+			r = (__u32)s;
+			goto done;
+		}
+	}
+	/* to or from an endpoint a handshake taught: vx_slow() looks */
 	if (!(r & VX_STAGE_SELF) && f->l4proto == IPPROTO_UDP && vx_ep_any(&env))
 		return VX_FAST_SLOW;
+done:
 	if (!VX_CLASS_IS_VPN(r & 0xff))
 		return VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
 	return (int)(r & 0xffff);
-}
-
-/* @p as vx_parse() fills it, from what the fast path found (events and
- * the policy read the addresses, ports and versions). */
-static __always_inline void vx_fast_fill(struct vx_pkt *p,
-					 const struct vx_fast *f,
-					 const void *data_end)
-{
-	const __u8 *nh = f->l3;
-
-	p->l4 = 0;
-	p->payload = 0;
-	p->ipver = f->ipver;
-	p->l4proto = f->l4proto;
-	p->sport = f->sport;
-	p->dport = f->dport;
-	p->vlans = f->vlans;
-	p->tcp_flags = f->tcp_flags;
-	if (f->ipver == 4 && (const void *)(nh + 20) <= data_end) {
-		__builtin_memcpy(&p->saddr[0], nh + 12, 4);
-		__builtin_memcpy(&p->daddr[0], nh + 16, 4);
-	} else if (f->ipver == 6 && (const void *)(nh + 40) <= data_end) {
-		__builtin_memcpy(p->saddr, nh + 8, 16);
-		__builtin_memcpy(p->daddr, nh + 24, 16);
-	}
 }
 
 #endif /* VPNXDP_FAST_BPF_H */

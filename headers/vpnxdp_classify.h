@@ -213,29 +213,29 @@ static __always_inline void vx_ep_key(struct vx_flow_key *k, const __u32 *addr,
 	k->kind = VX_FK_ENDPOINT;
 }
 
+/* @k: scratch for the key.  The caller's flow key, whose use is over: one
+ * key on the stack instead of three keeps the XDP program's general path
+ * (vx_slow()) inside the BPF stack limit under the fast path's frame. */
 static __always_inline const struct vx_flow_val *
-vx_ep_lookup(struct vx_env *env, const __u32 *addr, __u16 port, __u8 ipver,
-	     __u32 ep_hash)
+vx_ep_lookup(struct vx_env *env, struct vx_flow_key *k, const __u32 *addr,
+	     __u16 port, __u8 ipver, __u32 ep_hash)
 {
-	struct vx_flow_key k;
-
 	if (!vx_fc_maybe(env, vx_ep_key_hash(ep_hash)))
 		return 0;
-	vx_ep_key(&k, addr, port, ipver);
-	return vx_fc_lookup(env, &k);
+	vx_ep_key(k, addr, port, ipver);
+	return vx_fc_lookup(env, k);
 }
 
 static __always_inline void vx_learn_endpoints(struct vx_env *env,
+					       struct vx_flow_key *k,
 					       const struct vx_pkt *p, __u32 ea,
 					       __u32 eb, const struct vx_flow_val *v)
 {
-	struct vx_flow_key k;
-
 	vx_ep_mark(env);
-	vx_ep_key(&k, p->saddr, p->sport, p->ipver);
-	vx_fc_update(env, &k, vx_ep_key_hash(ea), v);
-	vx_ep_key(&k, p->daddr, p->dport, p->ipver);
-	vx_fc_update(env, &k, vx_ep_key_hash(eb), v);
+	vx_ep_key(k, p->saddr, p->sport, p->ipver);
+	vx_fc_update(env, k, vx_ep_key_hash(ea), v);
+	vx_ep_key(k, p->daddr, p->dport, p->ipver);
+	vx_fc_update(env, k, vx_ep_key_hash(eb), v);
 }
 
 /* UDP and TCP: signatures, payload, flow cache, in that order. */
@@ -298,7 +298,7 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 			nv.conf = v.conf;
 			vx_fc_update(env, &k, h, &nv);
 			if (vx_learns_endpoints(v.cls, p->l4proto))
-				vx_learn_endpoints(env, p, ea, eb, &nv);
+				vx_learn_endpoints(env, &k, p, ea, eb, &nv);
 		}
 		return v;
 	}
@@ -314,9 +314,9 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	if (p->l4proto == IPPROTO_UDP && vx_ep_any(env)) {
 		/* to or from an endpoint a handshake taught us (until one
 		 * has been, one load instead of two filter probes) */
-		fv = vx_ep_lookup(env, p->daddr, p->dport, p->ipver, eb);
+		fv = vx_ep_lookup(env, &k, p->daddr, p->dport, p->ipver, eb);
 		if (!fv)
-			fv = vx_ep_lookup(env, p->saddr, p->sport, p->ipver, ea);
+			fv = vx_ep_lookup(env, &k, p->saddr, p->sport, p->ipver, ea);
 		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
 			v.cls = fv->cls;
 			v.conf = fv->conf;
