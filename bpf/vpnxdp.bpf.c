@@ -396,7 +396,6 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 		}
 		if (cr && cr->nrules) {
 			if (cr->rule[0].flags & (VX_RULE_FROM | VX_RULE_RATE)) {
-				__builtin_memset(&p, 0, sizeof(p));
 				vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
 				return vx_verdict(ctx, &p, cls | conf << 8 | slot << 16);
 			}
@@ -408,7 +407,6 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 		if (act == VX_ACT_DROP) {
 			vx_count(cls, conf, f.len, true, VX_R_RULE);
 			if (!vx_ev_shut()) {
-				__builtin_memset(&p, 0, sizeof(p));
 				vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
 				vx_event_emit(ctx, &p, VX_EV_INFO(VX_EV_DROP, cls, conf,
 								     VX_R_RULE));

@@ -1,30 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The fast path: the common frame, judged inline in the XDP program with no
- * function call and no hash-map lookup.
+ * The fast path: the common frame, judged inline in the XDP program.
  *
  * Why it exists: here a BPF-to-BPF call costs about 2 ns and the XDP_PASS
  * floor of BPF_PROG_TEST_RUN is about 6 ns, so the general classifier
  * (vx_classify(): a parse that fills struct vx_pkt, the payload stage as a
  * global function, flow-cache probes) cost 4-5x the floor on every packet.
  * Most frames a firewall sees are plain: Ethernet with at most two VLAN
- * tags, IPv4 without options or IPv6 without extension headers, not a
- * fragment, UDP or TCP whose payload no any-port check could claim, or
- * ESP/AH/GRE, in no cached flow.  For those the answer is a few loads.
+ * tags, IPv4 without options or IPv6 without extension headers, not a first
+ * fragment, UDP/TCP/ESP/AH/GRE.  For those the fast path parses at fixed
+ * offsets, settles most payloads inline (WireGuard, ESP-in-UDP on a NAT-T
+ * port, payloads no any-port check could claim), and calls out only where
+ * it must: vx_payload_global() for the payloads it cannot settle,
+ * vx_fast_flow() for packets of flows the Bloom filter may hold.
  *
  * It is not a second classifier.  It answers only where it can prove the
  * general one would give the same answer, using the same predicates
  * (vpnxdp_payload.h, vpnxdp_classify.h); anything else (IPv4 options, IPv6
- * extension headers, fragments, a malformed header, a payload some check
- * may claim that is not WireGuard or ESP-in-UDP on a signature's port, a
- * flow the Bloom filter may hold, a learned endpoint) returns VX_FAST_SLOW
- * and the frame goes through vx_classify() from the start.  The differential
- * tests (tests/bpf: BPF vs the userspace classifier, packet by packet over
- * every crafted and captured frame and every truncation) hold it to that.
+ * extension headers, first fragments, a malformed header, a flow to be
+ * written to the cache, a learned endpoint) returns VX_FAST_SLOW and the
+ * frame goes through vx_classify() from the start.  The differential tests
+ * (tests/bpf, tests/classify, tests/replay: BPF vs the userspace
+ * classifier, packet by packet over every crafted and captured frame and
+ * every truncation) hold it to that.
  *
- * The verdict is inline too when the class has no rules (the default
- * policy) or is not VPN: count it and pass.  Rules, drops and events go to
- * vx_verdict().
+ * The verdict is inline too where the first rule decides alone (the
+ * default policy has none; `esp drop` is one); allow-lists, rate limits
+ * and new-flow events go to vx_verdict().
  */
 #ifndef VPNXDP_FAST_BPF_H
 #define VPNXDP_FAST_BPF_H
@@ -35,7 +37,7 @@
 /* vx_fast_flow(): the flow cache had nothing to say, go on as without */
 #define VX_FAST_MISS (1u << 17)
 
-/* What the fast path found, for vx_fast_verdict(). */
+/* What the fast path found, for the verdict and vx_fast_fill(). */
 struct vx_fast {
 	const __u8 *l3;
 	__u32 len;      /* frame length */
@@ -104,8 +106,7 @@ static __always_inline void vx_fast_fill(struct vx_pkt *p,
 {
 	const __u8 *nh = f->l3;
 
-	p->l4 = 0;
-	p->payload = 0;
+	__builtin_memset(p, 0, sizeof(*p));
 	p->ipver = f->ipver;
 	p->l4proto = f->l4proto;
 	p->sport = f->sport;

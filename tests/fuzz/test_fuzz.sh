@@ -19,7 +19,10 @@ corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 # seeds: the shared captures' frames are not needed; libFuzzer starts from
 # nothing and the classifier's early checks are shallow
-out=$("$bin" -max_total_time="$secs" -max_len=2048 -timeout=5 -print_final_stats=1 "$corpus" 2>&1)
+# a crashing input is kept under build/fuzz/ (not in the work tree)
+mkdir -p build/fuzz/artifacts
+out=$("$bin" -max_total_time="$secs" -max_len=2048 -timeout=5 -print_final_stats=1 \
+	-artifact_prefix=build/fuzz/artifacts/ "$corpus" 2>&1)
 rc=$?
 runs=$(echo "$out" | sed -n 's/^stat::number_of_executed_units: *//p')
 if [ $rc -eq 0 ] && [ -n "$runs" ] && [ "$runs" -gt 1000 ]; then

@@ -23,8 +23,10 @@ printf 'sstp disable\nsignature openvpn udp 1194 remove\nsignature esp ip 50 dis
 printf '# c\r\n\tpptp\tdrop # x\r\n' >"$corpus/text/blank"
 printf '{"version":1,"classes":{"ike":{"rules":[{"action":"pass","from":["198.51.100.0/24","2001:db8:10::/48"]},{"action":"drop"}]},"wireguard":{"rules":[{"action":"count","rate":200,"burst":400}]},"sstp":{"disabled":true}},"signatures":[{"class":"openvpn","transport":"udp","port":1195,"port_end":1196},{"class":"esp","transport":"ip","protocol":50,"state":"disable"}]}' >"$corpus/json/issue"
 for f in text json; do
+	mkdir -p "$B/fuzz/artifacts"
 	out=$("$B/fuzz/fuzz_policy_$f" -max_total_time="$secs" -max_len=4096 -timeout=10 \
-		-rss_limit_mb=1024 -print_final_stats=1 "$corpus/$f" 2>&1)
+		-rss_limit_mb=1024 -print_final_stats=1 \
+		-artifact_prefix="$B/fuzz/artifacts/" "$corpus/$f" 2>&1)
 	rc=$?
 	runs=$(echo "$out" | sed -n 's/^stat::number_of_executed_units: *//p')
 	if [ $rc -eq 0 ] && [ -n "$runs" ] && [ "$runs" -gt 1000 ]; then
