@@ -294,13 +294,22 @@ VX_UNROLL
 		f->tcp_flags = l4[13];
 		q->payload_len = room - off;
 		break;
-	case IPPROTO_ESP:
-	case IPPROTO_AH:
-	case IPPROTO_GRE: {
+	default: {
+		/* ESP, AH, GRE, and every transport vpnxdp does not parse
+		 * (ICMP, ICMPv6, SCTP...): the IP-protocol signatures
+		 * (vx_classify() -> vx_match_proto()) */
 		struct vx_verdict v;
 
+		/* IPv6 extension headers (and "no next header") are
+		 * vx_parse_ipv6()'s to walk */
+		if (f->ipver == 6 &&
+		    (f->l4proto == IPPROTO_HOPOPTS || f->l4proto == IPPROTO_ROUTING ||
+		     f->l4proto == IPPROTO_FRAGMENT || f->l4proto == IPPROTO_DSTOPTS ||
+		     f->l4proto == IPPROTO_NONE))
+			return VX_FAST_SLOW;
 		/* the parser's minimum header for each (vx_parse_l4) */
-		off = f->l4proto == IPPROTO_ESP ? 8 : f->l4proto == IPPROTO_AH ? 12 : 4;
+		off = f->l4proto == IPPROTO_ESP ? 8 : f->l4proto == IPPROTO_AH ? 12 :
+		      f->l4proto == IPPROTO_GRE ? 4 : 0;
 		if (room < off || (const void *)(l4 + off) > data_end)
 			return VX_FAST_SLOW;
 		q->payload = l4;
@@ -310,8 +319,6 @@ VX_UNROLL
 			v.conf = VX_CONF_PORT;
 		return v.cls | (__u32)v.conf << 8;
 	}
-	default:
-		return VX_FAST_SLOW;
 	}
 
 	/* UDP and TCP: vx_classify_l4_() where no cache holds anything */

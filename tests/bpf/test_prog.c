@@ -567,6 +567,49 @@ static void test_natt_gre(void)
 	result(ok_now, why, "bpf_gre_not_pptp_is_other");
 }
 
+/* Transports vpnxdp does not parse (ICMP, ICMPv6, and a protocol with
+ * no header at all): "other" by default, and the class an IP-protocol
+ * signature gives them (port-only: nothing to check) when policy adds one.
+ * The XDP program judges these on its fast path. */
+static void test_other_protocols(void)
+{
+	static const uint8_t echo[8] = { 8, 0, 0xf7, 0xff, 0, 1, 0, 1 };
+	char ctx[128];
+
+	for (int pol = 0; pol < 2; pol++) {
+		unsigned int want = pol ? VX_C_L2TP : VX_C_OTHER;
+
+		begin();
+		expect((pol ? apply_text("signature l2tp ip 1\n"
+					 "signature l2tp ip 58\n"
+					 "signature l2tp ip 253\n")
+			    : apply_defaults()) == 0, "apply policy");
+		for (int ipver = 4; ipver <= 6; ipver += 2) {
+			for (int vl = 0; vl <= 2; vl++) {
+				struct pkt_spec s = { .ipver = ipver, .vlans = vl,
+						      .proto = ipver == 4 ? 1 : PKT_P_ICMPV6,
+						      .l4 = echo, .l4len = sizeof(echo) };
+
+				snprintf(ctx, sizeof(ctx), "icmp v%d vlans %d", ipver, vl);
+				fr.len = pkt_build(PKT_DATA(&fr), PKT_MAX, &s);
+				expect_class(ctx, PKT_DATA(&fr), fr.len, want);
+				/* protocol 253 (RFC 3692), empty over IPv4 (over
+				 * IPv6 a payload length of 0 is a jumbogram, which
+				 * the parser refuses: one byte there) */
+				s.proto = 253;
+				s.l4len = ipver == 4 ? 0 : 1;
+				snprintf(ctx, sizeof(ctx), "proto 253 %zu bytes v%d vlans %d",
+					 s.l4len, ipver, vl);
+				fr.len = pkt_build(PKT_DATA(&fr), PKT_MAX, &s);
+				expect_class(ctx, PKT_DATA(&fr), fr.len, want);
+			}
+		}
+		result(ok_now, why, pol ? "bpf_icmp_and_unparsed_protocols_take_an_ip_signature"
+					: "bpf_icmp_and_unparsed_protocols_are_other");
+	}
+	expect(apply_defaults() == 0, "apply defaults");
+}
+
 static void test_fragments(void)
 {
 	static const uint8_t frh[] = { PKT_P_FRAGMENT };
@@ -1061,6 +1104,7 @@ int main(void)
 	test_actions();
 	test_fail_open();
 	test_natt_gre();
+	test_other_protocols();
 	test_fragments();
 	test_ipv6_ext();
 	test_truncation();
