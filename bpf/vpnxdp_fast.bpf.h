@@ -98,14 +98,30 @@ static __always_inline __u32 vx_fast_ep_hash(const __u8 *a, __u8 ipver,
 	return h ^ (h >> 15);
 }
 
+/* The addresses of the IP header at @nh into @p (zeroed), as vx_parse()
+ * stores them; -1 if the header is not there. */
+static __always_inline int vx_fast_addrs(struct vx_pkt *p, const __u8 *nh,
+					 __u8 ipver, const void *data_end)
+{
+	if (ipver == 4 && (const void *)(nh + 20) <= data_end) {
+		__builtin_memcpy(&p->saddr[0], nh + 12, 4);
+		__builtin_memcpy(&p->daddr[0], nh + 16, 4);
+		return 0;
+	}
+	if (ipver == 6 && (const void *)(nh + 40) <= data_end) {
+		__builtin_memcpy(p->saddr, nh + 8, 16);
+		__builtin_memcpy(p->daddr, nh + 24, 16);
+		return 0;
+	}
+	return -1;
+}
+
 /* @p as vx_parse() fills it, from what the fast path found (events and
  * the policy read the addresses, ports and versions). */
 static __always_inline void vx_fast_fill(struct vx_pkt *p,
 					 const struct vx_fast *f,
 					 const void *data_end)
 {
-	const __u8 *nh = f->l3;
-
 	__builtin_memset(p, 0, sizeof(*p));
 	p->ipver = f->ipver;
 	p->l4proto = f->l4proto;
@@ -113,13 +129,7 @@ static __always_inline void vx_fast_fill(struct vx_pkt *p,
 	p->dport = f->dport;
 	p->vlans = f->vlans;
 	p->tcp_flags = f->tcp_flags;
-	if (f->ipver == 4 && (const void *)(nh + 20) <= data_end) {
-		__builtin_memcpy(&p->saddr[0], nh + 12, 4);
-		__builtin_memcpy(&p->daddr[0], nh + 16, 4);
-	} else if (f->ipver == 6 && (const void *)(nh + 40) <= data_end) {
-		__builtin_memcpy(p->saddr, nh + 8, 16);
-		__builtin_memcpy(p->daddr, nh + 24, 16);
-	}
+	vx_fast_addrs(p, f->l3, f->ipver, data_end);
 }
 
 /*
@@ -154,15 +164,8 @@ __noinline int vx_fast_flow(struct xdp_md *ctx, __u32 l3, __u32 ports,
 	p.l4proto = (l3 >> 16) & 0xff;
 	p.sport = ports >> 16;
 	p.dport = ports & 0xffff;
-	if (p.ipver == 4 && (const void *)(nh + 20) <= data_end) {
-		__builtin_memcpy(&p.saddr[0], nh + 12, 4);
-		__builtin_memcpy(&p.daddr[0], nh + 16, 4);
-	} else if (p.ipver == 6 && (const void *)(nh + 40) <= data_end) {
-		__builtin_memcpy(p.saddr, nh + 8, 16);
-		__builtin_memcpy(p.daddr, nh + 24, 16);
-	} else {
+	if (vx_fast_addrs(&p, nh, p.ipver, data_end))
 		return VX_FAST_SLOW;
-	}
 	vx_flow_key(&k, &p);
 	if (maybe)
 		fv = vx_fc_lookup(&env, &k);
