@@ -250,20 +250,27 @@ static __always_inline __u32 vx_payload_run(struct vx_env *env,
 #include "vpnxdp_classify.h"
 #include "vpnxdp_rates_bpf.h"
 
-/* Count a packet of class @cls seen with confidence @conf; @drop with
- * @reason when it is dropped. */
+/* Count a packet of class @cls seen with confidence @conf, which action
+ * @act (enum vx_action) took for @reason; @judged: a policy slot judged it
+ * (a VPN class, not disabled), counted in @slot's verdicts even when the
+ * action is `pass`, which leaves the other counters alone. */
 static __always_inline void vx_count(__u32 cls, __u32 conf, __u64 len,
-				     bool drop, __u8 reason)
+				     __u32 slot, __u8 act, __u8 reason,
+				     bool judged)
 {
 	struct vx_counters *c = bpf_map_lookup_elem(&vx_counters, &cls);
 
 	if (!c)
 		return;
+	if (judged)
+		c->slot_verdict[slot & 1][act == VX_ACT_DROP]++;
+	if (act == VX_ACT_PASS)
+		return;
 	c->packets++;
 	c->bytes += len;
 	if (conf < VX_NCONF)
 		c->conf[conf]++;
-	if (drop) {
+	if (act == VX_ACT_DROP) {
 		c->dropped++;
 		if (reason == VX_R_RATE)
 			c->drop_rate++;
@@ -297,10 +304,10 @@ __noinline int vx_verdict(struct xdp_md *ctx, const struct vx_pkt *p,
 		return XDP_PASS;
 	if (VX_CLASS_IS_VPN(cls))
 		j = vx_policy_judge(p, slot, &cls);
+	vx_count(cls, conf, ctx->data_end - ctx->data, slot, j.action, j.reason,
+		 VX_CLASS_IS_VPN(cls));
 	if (j.action == VX_ACT_PASS)
 		return XDP_PASS;
-	vx_count(cls, conf, ctx->data_end - ctx->data, j.action == VX_ACT_DROP,
-		 j.reason);
 	if (j.action == VX_ACT_DROP) {
 		vx_event_emit(ctx, p, VX_EV_INFO(VX_EV_DROP, cls, conf,
 						    j.reason ? j.reason : VX_R_RULE));
@@ -361,6 +368,8 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	struct vx_pkt p;
 	struct vx_config *cfg;
 	__u32 zero = 0, slot, cls, conf, idx;
+	__u8 act = VX_ACT_COUNT;
+	bool judged = false;
 	int r;
 
 	/* Before this packet is counted: close this CPU's rate interval if
@@ -386,36 +395,30 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 		 * class rules, or a first rule with no source and no rate
 		 * limit: `wireguard drop`); the rest is vx_verdict()'s */
 		const struct vx_class_rules *cr;
-		__u8 act = VX_ACT_COUNT;
 
 		idx = vx_rules_index(slot, cls);
 		cr = bpf_map_lookup_elem(&vx_rules, &idx);
 		if (cr && (cr->flags & VX_CLS_DISABLED)) {
 			cls = VX_C_OTHER;
-			goto count;
-		}
-		if (cr && cr->nrules) {
-			if (cr->rule[0].flags & (VX_RULE_FROM | VX_RULE_RATE)) {
-				vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
-				return vx_verdict(ctx, &p, cls | conf << 8 | slot << 16);
+		} else {
+			if (cr && cr->nrules) {
+				if (cr->rule[0].flags & (VX_RULE_FROM | VX_RULE_RATE)) {
+					vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
+					return vx_verdict(ctx, &p, cls | conf << 8 | slot << 16);
+				}
+				act = cr->rule[0].action;
 			}
-			act = cr->rule[0].action;
-		}
-		vx_slotstat(slot, cls, act == VX_ACT_DROP);
-		if (act == VX_ACT_PASS)
-			return XDP_PASS;
-		if (act == VX_ACT_DROP) {
-			vx_count(cls, conf, f.len, true, VX_R_RULE);
-			if (!vx_ev_shut()) {
-				vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
-				vx_event_emit(ctx, &p, VX_EV_INFO(VX_EV_DROP, cls, conf,
-								     VX_R_RULE));
-			}
-			return XDP_DROP;
+			judged = true;
 		}
 	}
-count:
-	vx_count(cls, conf, f.len, false, VX_R_NONE);
+	vx_count(cls, conf, f.len, slot, act, VX_R_RULE, judged);
+	if (act == VX_ACT_DROP) {
+		if (!vx_ev_shut()) {
+			vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
+			vx_event_emit(ctx, &p, VX_EV_INFO(VX_EV_DROP, cls, conf, VX_R_RULE));
+		}
+		return XDP_DROP;
+	}
 	return XDP_PASS;
 }
 

@@ -66,12 +66,6 @@ struct {
 	__type(value, __u64);
 } vx_rate SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, VX_SLOTSTATS_ENTRIES);
-	__type(key, __u32);
-	__type(value, __u64);
-} vx_slotstats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -159,15 +153,6 @@ static __always_inline bool vx_rate_ok(const struct vx_pkt *p, __u32 cls,
 	return true;
 }
 
-static __always_inline void vx_slotstat(__u32 slot, __u32 cls, bool drop)
-{
-	__u32 idx = vx_slotstats_index(slot, cls, drop);
-	__u64 *n = bpf_map_lookup_elem(&vx_slotstats, &idx);
-
-	if (n)
-		*n += 1;
-}
-
 static __always_inline struct vx_judgement
 vx_rules_walk(const struct vx_pkt *p, __u32 slot, __u32 cls,
 	      const struct vx_class_rules *cr)
@@ -206,7 +191,9 @@ vx_rules_walk(const struct vx_pkt *p, __u32 slot, __u32 cls,
 
 /*
  * Judge a packet of VPN class *@cls by the policy in @slot.  A disabled class
- * turns the packet into "other" (*@cls is rewritten).
+ * turns the packet into "other" (*@cls is rewritten); a class still VPN
+ * afterwards was judged, which the caller counts in its slot's
+ * vx_counters.slot_verdict.
  */
 static __always_inline struct vx_judgement
 vx_policy_judge(const struct vx_pkt *p, __u32 slot, __u32 *cls)
@@ -221,7 +208,6 @@ vx_policy_judge(const struct vx_pkt *p, __u32 slot, __u32 *cls)
 	}
 	if (cr)
 		j = vx_rules_walk(p, slot, *cls, cr);
-	vx_slotstat(slot, *cls, j.action == VX_ACT_DROP);
 	return j;
 }
 

@@ -194,18 +194,6 @@ enum vx_reason {
 };
 
 /*
- * vx_slotstats: BPF_MAP_TYPE_PERCPU_ARRAY, verdicts of VPN packets per
- * slot (= policy generation parity), class and verdict (0 pass, 1 drop):
- * lets a test prove that every packet was judged by one whole policy.
- */
-#define VX_SLOTSTATS_ENTRIES (VX_NSLOTS * VX_MAX_CLASS * 2)
-
-static inline __u32 vx_slotstats_index(__u32 slot, __u32 cls, __u32 drop)
-{
-	return (slot * VX_MAX_CLASS + (cls % VX_MAX_CLASS)) * 2 + (drop & 1);
-}
-
-/*
  * vx_store: BPF_MAP_TYPE_HASH (no prealloc), the canonical JSON of the
  * policy in each slot, zlib-compressed, in chunks: key slot << 24 | chunk.
  * Written into the idle slot with the rest of the policy before the flip,
@@ -243,6 +231,12 @@ struct vx_counters {
 	__u64 drop_rate; /* dropped by a per-source rate limit */
 	__u64 drop_deny; /* dropped as not in an allow-list */
 	__u64 conf[VX_NCONF]; /* packets by enum vx_confidence */
+	/* VPN packets judged by each policy slot (= generation parity):
+	 * [slot][0 passed or counted, 1 dropped], including those an action
+	 * `pass` leaves out of the counts above.  Lets a test prove that every
+	 * packet was judged by one whole policy.  Here rather than in a map
+	 * of its own so that a packet pays one per-CPU lookup, not two. */
+	__u64 slot_verdict[VX_NSLOTS][2];
 };
 
 /*

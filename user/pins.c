@@ -29,7 +29,6 @@ const char *const vx_map_names[VX_NMAPS] = {
 	[VX_MAP_PFX4] = "vx_pfx4",
 	[VX_MAP_PFX6] = "vx_pfx6",
 	[VX_MAP_RATE] = "vx_rate",
-	[VX_MAP_SLOTSTATS] = "vx_slotstats",
 	[VX_MAP_STORE] = "vx_store",
 	[VX_MAP_FLOWS] = "vx_flows",
 	[VX_MAP_FRAGS] = "vx_frags",

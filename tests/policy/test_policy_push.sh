@@ -236,11 +236,9 @@ fi
 printf 'signature esp ip 99\nesp drop from 198.51.100.0/24\n' >"$TMP/flipA.pol"
 printf 'signature ah ip 99\nah drop from 198.51.100.0/24\n' >"$TMP/flipB.pol"
 vx policy apply "$IF" "$TMP/flipA.pol" >/dev/null
-slotstat() { # SLOT CLASS DROP -> sum over CPUs
-	local cls=$2 idx
-	idx=$(( ( $1 * 32 + cls ) * 2 + $3 ))
-	topo_in_b bpftool map lookup pinned "/sys/fs/bpf/vpnxdp/$IF/vx_slotstats" key $((idx & 255)) $(((idx >> 8) & 255)) 0 0 -j 2>/dev/null |
-		/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(int(v["value"] if not isinstance(v["value"], list) else int.from_bytes(bytes(int(x,16) for x in v["value"]),"little")) for v in d["values"]))' 2>/dev/null || echo -1
+slotstat() { # SLOT CLASS DROP -> sum over CPUs of vx_counters[CLASS].slot_verdict[SLOT][DROP]
+	topo_in_b bpftool map lookup pinned "/sys/fs/bpf/vpnxdp/$IF/vx_counters" key "$2" 0 0 0 -j 2>/dev/null |
+		/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); s,v=int(sys.argv[1]),int(sys.argv[2]); print(sum(c["value"]["slot_verdict"][s][v] for c in d["formatted"]["values"]))' "$1" "$3" 2>/dev/null || echo -1
 }
 ESP=4 AH=5
 declare -A s0
