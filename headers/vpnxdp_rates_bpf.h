@@ -6,10 +6,10 @@
  *
  * Per packet the cost is one per-CPU array lookup, a load of jiffies and a
  * compare (the clock is read once per jiffy): the counters the program
- * keeps anyway are the source of the deltas, so nothing is counted twice.  Once per interval per CPU (on the
- * first packet after the interval's end) a record is built from the
- * difference between the counters and the snapshot taken when the interval
- * opened, and the snapshot moves on.  That is what makes the records add up
+ * keeps anyway are the source of the deltas, so nothing is counted twice.
+ * Once per interval per CPU (on the first packet after the interval's end)
+ * a record is built from the difference between the counters and the
+ * snapshot taken when the interval opened, and the snapshot moves on.  That is what makes the records add up
  * exactly to the counters.
  *
  * Nothing here ever waits: a full ring loses the record (or event) and
@@ -162,16 +162,21 @@ static __always_inline int vx_ev_allow(struct vx_rate_state *st, __u64 now)
  * flood of drops, nearly every event).  The same moment of the tick as in
  * vx_rates_tick() can keep the cap shut one tick longer.
  */
-static __always_inline int vx_ev_shut(void)
+static __always_inline int vx_ev_shut_st(struct vx_rate_state *st)
 {
-	struct vx_rate_state *st;
-	__u32 zero = 0;
-
-	st = bpf_map_lookup_elem(&vx_rstate, &zero);
-	if (!st || st->ev_shut_jiffies != bpf_jiffies64())
+	if (st->ev_shut_jiffies != bpf_jiffies64())
 		return 0;
 	st->ev_capped++;
 	return 1;
+}
+
+/* vx_ev_shut_st() for callers without this CPU's state at hand. */
+static __always_inline int vx_ev_shut(void)
+{
+	__u32 zero = 0;
+	struct vx_rate_state *st = bpf_map_lookup_elem(&vx_rstate, &zero);
+
+	return st && vx_ev_shut_st(st);
 }
 
 /* What an event says beyond the packet, packed in one argument (a BPF
@@ -189,11 +194,11 @@ static __noinline int vx_event_emit(struct xdp_md *ctx, const struct vx_pkt *p,
 	struct vx_event *e;
 	__u32 zero = 0, len;
 
-	if (!ctx || !p || vx_ev_shut())
+	if (!ctx || !p)
 		return 0;
 	len = ctx->data_end - ctx->data;
 	st = bpf_map_lookup_elem(&vx_rstate, &zero);
-	if (!st)
+	if (!st || vx_ev_shut_st(st))
 		return 0;
 	/* The cap runs on the coarse clock: under a flood of drops nearly
 	 * every event is capped, and the precise clock (about 30 ns under a
