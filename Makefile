@@ -5,14 +5,26 @@
 #   sudo make bench benchmark
 #   make install / clean
 .DEFAULT_GOAL := all
+# A recipe that fails leaves no half-written target for the next make.
+.DELETE_ON_ERROR:
 
 BUILD   ?= build
-ARCH    := $(shell uname -m)
 CLANG   ?= clang
 BPFTOOL ?= bpftool
 CC      ?= gcc
 PREFIX  ?= /usr/local
 VERSION := 0.1
+
+# The BPF target's architecture, as the kernel's headers name it (the
+# bpf_tracing.h register macros want __TARGET_ARCH_$(ARCH)).
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	  -e 's/ppc64le/powerpc/' -e 's/mips.*/mips/' -e 's/riscv64/riscv/' \
+	  -e 's/loongarch64/loongarch/' -e 's/arm.*/arm/')
+# clang -target bpf has no system include directories of its own: give it
+# the host's (asm/types.h lives in the multiarch one), as libbpf-bootstrap
+# does.
+CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 
 # Userspace: C11, warnings are errors.
 CFLAGS  ?= -O2 -g
@@ -23,42 +35,48 @@ LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lpcap -lncursesw
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=undefined
 
-# BPF: clang's BPF target needs the multiarch include dir for asm/types.h.
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
-	      -I/usr/include/$(ARCH)-linux-gnu -Iheaders
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      $(CLANG_BPF_SYS_INCLUDES) -Iheaders
 
 HEADERS   := $(wildcard headers/*.h)
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKEL      := $(BUILD)/vpnxdp.skel.h
 
-CMD_SRCS  := user/vpnxdp.c $(wildcard user/cmd_*.c)
-LIB_SRCS  := $(filter-out $(CMD_SRCS),$(wildcard user/*.c))
-USER_HDRS := $(wildcard user/*.h)
+# user/: main.c and cmd/ make the command; every other folder is the
+# library (libvx.a) that the command, the tests and the bench link.
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
+USER_HDRS := $(wildcard user/*/*.h)
+CMD_SRCS  := user/main.c $(wildcard user/cmd/*.c)
+LIB_SRCS  := $(filter-out $(CMD_SRCS),$(USER_SRCS))
 
-LIB_OBJS  := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
-CMD_OBJS  := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(CMD_SRCS))
-ASAN_LIB_OBJS := $(patsubst user/%.c,$(BUILD)/asan/obj/%.o,$(LIB_SRCS))
-ASAN_CMD_OBJS := $(patsubst user/%.c,$(BUILD)/asan/obj/%.o,$(CMD_SRCS))
+obj = $(patsubst user/%.c,$(1)/obj/%.o,$(2))
+LIB_OBJS  := $(call obj,$(BUILD),$(LIB_SRCS))
+CMD_OBJS  := $(call obj,$(BUILD),$(CMD_SRCS))
+ASAN_LIB_OBJS := $(call obj,$(BUILD)/asan,$(LIB_SRCS))
+ASAN_CMD_OBJS := $(call obj,$(BUILD)/asan,$(CMD_SRCS))
+
+# Test-only code (tests/lib/): the userspace binding of the classifier.
+TLIB_SRCS := $(wildcard tests/lib/*.c)
+TLIB_HDRS := $(wildcard tests/lib/*.h tests/*.h tests/*/*.h)
 
 # C test programs: tests/<suite>/test_*.c, one binary each.
 TEST_CSRCS := $(wildcard tests/*/test_*.c)
 TEST_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_CSRCS))
 ASAN_TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(TEST_CSRCS))
 TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
-# Tools built with the tests but not run as tests (bench_*.c).
 
 # The skeleton is an intermediate of the objects; keep it (tests use it).
 .SECONDARY: $(SKEL)
 
-.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz fuzz-policy fuzz-classify lint
+.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz fuzz-policy fuzz-classify lint print-bpf-cflags
 
 all: $(BUILD)/vpnxdp
 
 deps:
 	@scripts/deps.sh
 
-$(BUILD) $(BUILD)/obj $(BUILD)/asan/obj:
+$(BUILD):
 	@mkdir -p $@
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(HEADERS) $(wildcard bpf/*.h) | $(BUILD)
@@ -72,10 +90,12 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 # be deleted after each build: keep it (lint and later builds need it).
 .PRECIOUS: $(BUILD)/%.skel.h
 
-$(BUILD)/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL) | $(BUILD)/obj
+$(BUILD)/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL) | $(BUILD)/asan/obj
+$(BUILD)/asan/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(BUILD)/libvx.a: $(LIB_OBJS)
@@ -90,44 +110,39 @@ $(BUILD)/vpnxdp: $(CMD_OBJS) $(BUILD)/libvx.a
 $(BUILD)/asan/vpnxdp: $(ASAN_CMD_OBJS) $(BUILD)/asan/libvx.a
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h tests/*/*.h)
+TEST_CFLAGS = $(CFLAGS) -Itests -Itests/lib
+$(BUILD)/tests/%: tests/%.c $(TLIB_SRCS) $(BUILD)/libvx.a $(HEADERS) $(USER_HDRS) $(TLIB_HDRS) $(SKEL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libvx.a $(LDLIBS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TLIB_SRCS) $(BUILD)/libvx.a $(LDLIBS)
 
-$(BUILD)/asan/tests/%: tests/%.c $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $(SKEL) $(wildcard tests/*.h tests/*/*.h)
+$(BUILD)/asan/tests/%: tests/%.c $(TLIB_SRCS) $(BUILD)/asan/libvx.a $(HEADERS) $(USER_HDRS) $(TLIB_HDRS) $(SKEL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(BUILD)/asan/libvx.a $(LDLIBS)
+	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) -o $@ $< $(TLIB_SRCS) $(BUILD)/asan/libvx.a $(LDLIBS)
 
 asan: $(BUILD)/asan/vpnxdp $(ASAN_TEST_BINS)
 
-# libFuzzer targets of the policy parsers (tests/fuzz/fuzz_policy_*.c):
-# clang, the parser sources compiled in with the fuzzer's coverage.
+# libFuzzer targets (tests/fuzz/fuzz_*.c): clang, with the sources they
+# exercise compiled in (libvx.a is built by gcc without the fuzzer's
+# coverage).
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Werror \
+	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	      -Wno-ignored-attributes -Iheaders -I$(BUILD) -Iuser -Itests -Itests/lib -Itests/fuzz
+POLICY_FUZZ_SRCS := user/policy/model.c user/policy/text.c user/policy/json.c \
+		    user/policy/load.c user/core/log.c
 POLICY_FUZZ := $(BUILD)/fuzz/fuzz_policy_text $(BUILD)/fuzz/fuzz_policy_json
-POLICY_FUZZ_SRCS := user/policy.c user/policy_text.c user/policy_json.c user/log.c
-POLICY_FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Werror \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-Iheaders -Iuser -Itests/fuzz
+CLASSIFY_FUZZ_SRCS := $(POLICY_FUZZ_SRCS) tests/lib/flowcache.c user/core/htab.c
 $(POLICY_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_policy_common.h \
 		$(POLICY_FUZZ_SRCS) $(HEADERS) $(USER_HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(POLICY_FUZZ_FLAGS) -o $@ $< $(POLICY_FUZZ_SRCS) $(LDLIBS)
-FUZZ_TARGETS += $(POLICY_FUZZ)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(POLICY_FUZZ_SRCS) $(LDLIBS)
+$(BUILD)/fuzz/fuzz_classify: tests/fuzz/fuzz_classify.c $(CLASSIFY_FUZZ_SRCS) $(HEADERS) $(USER_HDRS) $(TLIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(CLASSIFY_FUZZ_SRCS) $(LDLIBS)
 
 # `make fuzz`: the longer runs of every fuzzer.
 fuzz: fuzz-policy fuzz-classify
 fuzz-policy: $(POLICY_FUZZ)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/test_fuzz_policy.sh
-
-# libFuzzer targets (tests/fuzz/fuzz_*.c): clang, with the library sources
-# compiled in (libvx.a is built by gcc without the fuzzer's coverage).
-FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-	      -fno-sanitize-recover=undefined -Wno-ignored-attributes \
-	      -Iheaders -I$(BUILD) -Iuser -Itests
-CLASSIFY_FUZZ_SRCS := $(POLICY_FUZZ_SRCS) user/flowcache.c
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(CLASSIFY_FUZZ_SRCS) $(HEADERS) $(USER_HDRS) $(wildcard tests/*/*.h)
-	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(CLASSIFY_FUZZ_SRCS) $(LDLIBS)
-
 # A longer run of the classifier fuzzer than make check's (FUZZ_SECONDS, default 600).
 fuzz-classify: $(BUILD)/fuzz/fuzz_classify
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/test_fuzz.sh
@@ -147,7 +162,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all tests bench-tools
 	@scripts/bench.sh
 
-# Benchmark-only programs (scripts/bench/): not tests, never run by check.
+# Benchmark programs (scripts/bench/): not tests, never run by check.
 BENCH_SRCS := scripts/bench/progbench.c scripts/bench/packets.c
 bench-tools: $(BUILD)/bench/progbench $(BUILD)/bench/null.bpf.o
 
@@ -163,6 +178,10 @@ install: $(BUILD)/vpnxdp
 	install -D -m 0755 $(BUILD)/vpnxdp $(DESTDIR)$(PREFIX)/sbin/vpnxdp
 	install -D -m 0644 docs/vpnxdp.8 $(DESTDIR)$(PREFIX)/share/man/man8/vpnxdp.8
 	install -D -m 0644 docs/vpnxdp-policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/vpnxdp-policy.5
+
+# For tests/layout: the flags a BPF translation unit is built with.
+print-bpf-cflags:
+	@echo $(BPF_CFLAGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -22,8 +22,9 @@
  *       looked up; 1: there may be one
  *   void vx_ep_mark(struct vx_env *);
  *       called before endpoints are stored (what vx_ep_any() goes by)
- *   __u32 vx_payload_run(struct vx_env *, const struct vx_pkt *,
- *                        const void *data, const void *data_end, __u32 sig);
+ *   vx_res_t vx_payload_run(struct vx_env *, const struct vx_pkt *,
+ *                           const void *data, const void *data_end,
+ *                           __u32 sig);
  *       vx_payload_stage() of vpnxdp_payload.h, however the includer
  *       wants it run (the XDP program: as a global function)
  *   const struct vx_flow_val *vx_frag_lookup(struct vx_env *,
@@ -58,10 +59,10 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 hash);
 static __always_inline int vx_ep_any(struct vx_env *env);
 static __always_inline void vx_ep_mark(struct vx_env *env);
-static __always_inline __u32 vx_payload_run(struct vx_env *env,
-					    const struct vx_pkt *p,
-					    const void *data,
-					    const void *data_end, __u32 sig);
+static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
+					       const struct vx_pkt *p,
+					       const void *data,
+					       const void *data_end, __u32 sig);
 static __always_inline const struct vx_flow_val *
 vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
 static __always_inline void vx_fc_update(struct vx_env *env,
@@ -119,7 +120,7 @@ static __always_inline void vx_frag_key(struct vx_frag_key *k,
 
 /* Port signatures: destination port first (traffic to a server), then
  * source port (its replies), so both directions of a flow count.  Returns
- * the signature (class | flags << 8), or 0.
+ * the signature (vx_sig_pack()), or 0.
  *
  * A segment or datagram with no payload is never VPN by its port alone: a
  * SYN scan, a bare ACK or an empty datagram says nothing about the protocol
@@ -135,10 +136,10 @@ static __always_inline __u32 vx_match_sig(struct vx_env *env,
 		return 0;
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->dport));
 	if (sig && sig->cls)
-		return sig->cls | (__u32)sig->flags << 8;
+		return vx_sig_pack(sig);
 	sig = vx_sig_lookup(env, vx_sig_index(slot, l4, p->sport));
 	if (sig && sig->cls)
-		return sig->cls | (__u32)sig->flags << 8;
+		return vx_sig_pack(sig);
 	return 0;
 }
 
@@ -238,21 +239,64 @@ static __always_inline void vx_learn_endpoints(struct vx_env *env,
 	vx_fc_update(env, k, vx_ep_key_hash(eb), v);
 }
 
+/*
+ * What the flow cache makes of the payload stage's result @r for a flow
+ * whose entry is @fv (NULL: none held, or not looked up).  Shared by
+ * vx_classify_ports() and the XDP program's fast path, so that both decide
+ * alike.  Returns the verdict with
+ *   VX_RES_MISS      the cache had nothing to say: go on to the endpoints;
+ *   VX_RES_STORE     the flow must be written to the cache with the verdict
+ *                    (identified by its own bytes, and not held so).
+ */
+static __always_inline vx_res_t vx_flow_decide(vx_res_t r,
+					       const struct vx_flow_val *fv)
+{
+	__u32 cls = vx_res_cls(r), conf = vx_res_conf(r);
+
+	if (cls && (r & VX_RES_SELF)) {
+		/* Every packet of this flow identifies itself (WireGuard; UDP
+		 * on a signature's port): no entry to make, and only a flow
+		 * some other packet refined (Tailscale) has one to read. */
+		if (fv && vx_refines(fv->cls, cls))
+			cls = fv->cls;
+		return vx_res(cls, conf);
+	}
+	if (cls && conf != VX_CONF_PORT) {
+		/* identified by its own bytes: remember the flow */
+		if (fv && vx_refines(fv->cls, cls))
+			return vx_res(fv->cls, conf);
+		if (!fv || fv->cls != cls)
+			return vx_res(cls, conf) | VX_RES_STORE;
+		return vx_res(cls, conf);
+	}
+	if (fv && VX_CLASS_IS_VPN(fv->cls))
+		return vx_res(fv->cls, fv->conf);
+	return vx_res(cls, conf) | VX_RES_MISS;
+}
+
+/* Does vx_flow_decide() need the cache entry for @r?  (A packet the filter
+ * says no flow of it is held, and that identified nothing, does not.) */
+static __always_inline int vx_flow_wants(vx_res_t r, int maybe)
+{
+	return maybe || (vx_res_cls(r) && !(r & VX_RES_SELF) &&
+			 vx_res_conf(r) != VX_CONF_PORT);
+}
+
 /* UDP and TCP: signatures, payload, flow cache, in that order. */
 static __always_inline struct vx_verdict
-vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
-		const void *data_end, __u32 slot)
+vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
+		  const void *data_end, __u32 slot)
 {
-	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
-	const struct vx_flow_val *fv;
+	const struct vx_flow_val *fv = 0;
 	struct vx_flow_key k;
 	struct vx_flow_val nv = {};
 	__u32 off = (__u32)(p->payload - (const __u8 *)data);
-	__u32 h, ea, eb, r;
-	int maybe;
+	__u32 h, ea, eb;
+	vx_res_t r;
+	int maybe, wants;
 
 	if (off > VX_MAX_PAYLOAD_OFF)
-		return v;
+		return vx_res_verdict(vx_res(VX_C_OTHER, VX_CONF_PORT));
 	/* Every parse path (VLANs, IP options, extension headers) reaches
 	 * here with the payload at a different place: rebuild the pointer
 	 * from one clamped offset so that the verifier sees them all as one
@@ -263,9 +307,7 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	/* nothing to judge in an empty payload (bare ACKs): skip the call */
 	r = p->payload_len ?
 	    vx_payload_run(env, p, data, data_end, vx_match_sig(env, p, slot)) :
-	    VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
-	v.cls = r & 0xff;
-	v.conf = (r >> 8) & 0xff;
+	    vx_res(VX_C_OTHER, VX_CONF_PORT);
 
 	/* The filter first: most traffic has no cached flow, and then
 	 * neither the key nor the hash lookup is needed. */
@@ -273,56 +315,32 @@ vx_classify_l4_(struct vx_env *env, struct vx_pkt *p, const void *data,
 	eb = vx_ep_hash(p->daddr, p->dport);
 	h = vx_flow_hash2(ea, eb, p->l4proto);
 	maybe = vx_fc_maybe(env, h);
-	if (v.cls && (r & VX_STAGE_SELF)) {
-		/* Every packet of this flow identifies itself (WireGuard; UDP
-		 * on a signature's port): no entry to make, and only a flow
-		 * some other packet refined (Tailscale) has one to read. */
-		if (!maybe)
-			return v;
+	wants = vx_flow_wants(r, maybe);
+	if (wants) {
 		vx_flow_key(&k, p);
-		fv = vx_fc_lookup(env, &k);
-		if (fv && vx_refines(fv->cls, v.cls))
-			v.cls = fv->cls;
-		return v;
+		if (maybe)
+			fv = vx_fc_lookup(env, &k);
 	}
-	if (v.cls && v.conf != VX_CONF_PORT) {
-		/* identified by its own bytes: remember the flow */
-		vx_flow_key(&k, p);
-		fv = maybe ? vx_fc_lookup(env, &k) : 0;
-		if (fv && vx_refines(fv->cls, v.cls)) {
-			v.cls = fv->cls;
-			return v;
-		}
-		if (!fv || fv->cls != v.cls) {
-			nv.cls = v.cls;
-			nv.conf = v.conf;
-			vx_fc_update(env, &k, h, &nv);
-			if (vx_learns_endpoints(v.cls, p->l4proto))
-				vx_learn_endpoints(env, &k, p, ea, eb, &nv);
-		}
-		return v;
+	r = vx_flow_decide(r, fv);
+	/* (storing implies wants: tested again for the verifier, which
+	 * cannot tell that the key is set on every path that gets here) */
+	if (wants && (r & VX_RES_STORE)) {
+		nv.cls = (__u8)vx_res_cls(r);
+		nv.conf = (__u8)vx_res_conf(r);
+		vx_fc_update(env, &k, h, &nv);
+		if (vx_learns_endpoints(nv.cls, p->l4proto))
+			vx_learn_endpoints(env, &k, p, ea, eb, &nv);
 	}
-	if (maybe) {
-		vx_flow_key(&k, p);
-		fv = vx_fc_lookup(env, &k);
-		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
-			v.cls = fv->cls;
-			v.conf = fv->conf;
-			return v;
-		}
-	}
-	if (p->l4proto == IPPROTO_UDP && vx_ep_any(env)) {
-		/* to or from an endpoint a handshake taught us (until one
-		 * has been, one load instead of two filter probes) */
-		fv = vx_ep_lookup(env, &k, p->daddr, p->dport, p->ipver, eb);
-		if (!fv)
-			fv = vx_ep_lookup(env, &k, p->saddr, p->sport, p->ipver, ea);
-		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
-			v.cls = fv->cls;
-			v.conf = fv->conf;
-		}
-	}
-	return v;
+	if (!(r & VX_RES_MISS) || p->l4proto != IPPROTO_UDP || !vx_ep_any(env))
+		return vx_res_verdict(r);
+	/* to or from an endpoint a handshake taught us (until one has been,
+	 * one load instead of two filter probes) */
+	fv = vx_ep_lookup(env, &k, p->daddr, p->dport, p->ipver, eb);
+	if (!fv)
+		fv = vx_ep_lookup(env, &k, p->saddr, p->sport, p->ipver, ea);
+	if (fv && VX_CLASS_IS_VPN(fv->cls))
+		r = vx_res(fv->cls, fv->conf);
+	return vx_res_verdict(r);
 }
 
 /*
@@ -345,7 +363,7 @@ vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
 		if (ulen >= 8)
 			p->payload_len = ulen - 8;
 	}
-	v = vx_classify_l4_(env, p, data, data_end, slot);
+	v = vx_classify_ports(env, p, data, data_end, slot);
 	p->payload_len = here;
 	return v;
 }

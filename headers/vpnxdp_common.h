@@ -12,10 +12,10 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 2
+#define VX_ABI_VERSION 3
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
- * its row); names live in vpnxdp_names.h.  VX_C_OTHER is "not VPN",
+ * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
  * VX_C_FRAGMENT a non-first IP fragment whose first fragment was not seen.
  * New classes are appended after VX_C_FRAGMENT so that existing ids keep
  * their rows. */
@@ -94,6 +94,23 @@ struct vx_sig {
 	__u8 flags; /* VX_SIG_* */
 };
 
+/* A matched signature in one scalar (0: none), for the payload stage,
+ * which takes it across a BPF function boundary. */
+static inline __u32 vx_sig_pack(const struct vx_sig *s)
+{
+	return s->cls | (__u32)s->flags << 8;
+}
+
+static inline __u32 vx_sig_cls(__u32 packed)
+{
+	return packed & 0xff;
+}
+
+static inline __u32 vx_sig_flags(__u32 packed)
+{
+	return (packed >> 8) & 0xff;
+}
+
 /* vx_protos: BPF_MAP_TYPE_ARRAY indexed by slot * 256 + IP protocol. */
 #define VX_PROTO_ENTRIES (VX_NSLOTS * 256)
 
@@ -120,7 +137,7 @@ struct vx_rule {
 	__u8 flags;      /* VX_RULE_* */
 	__u8 pad[2];
 	__u32 bucket;    /* rate limit: identity of the rule (a hash of what it
-			  * says) in the vx_rate key, so that a push keeps the
+			  * says) in the vx_ratelimit key, so that a push keeps the
 			  * buckets of unchanged rules and starts changed ones
 			  * afresh */
 	__u64 interval;  /* rate limit: ns between packets (1e9 / rate) */
@@ -171,13 +188,15 @@ struct vx_pfx6_key {
 };
 
 /*
- * Per-source rate limits: BPF_MAP_TYPE_LRU_HASH vx_rate, key source address
- * + class + rule identity, value the GCRA "theoretical arrival time" in ns.  A source
- * that has been quiet longest is forgotten first when the map is full.
+ * Per-source rate limits: BPF_MAP_TYPE_LRU_HASH vx_ratelimit, key source
+ * address + class + rule identity, value the GCRA "theoretical arrival
+ * time" in ns.  A source that has been quiet longest is forgotten first
+ * when the map is full.  (Not to be confused with the rate records of
+ * vpnxdp_ring.h, which report traffic rates.)
  */
-#define VX_RATE_SOURCES 1000000u
+#define VX_RATELIMIT_SOURCES 1000000u
 
-struct vx_rate_key {
+struct vx_ratelimit_key {
 	__u32 addr[4];
 	__u8 ipver;
 	__u8 cls;

@@ -23,6 +23,7 @@
 
 #include "vpnxdp_common.h"
 #include "vpnxdp_parse.h"
+#include "vpnxdp_result.h"
 
 /* The larger checks are BPF subprograms rather than inlined: the verifier
  * then explores each once per call site instead of once per path through
@@ -36,11 +37,6 @@
 /* Payloads starting further into the frame than this (only possible
  * behind kilobytes of IPv6 extension headers) get no payload checks. */
 #define VX_MAX_PAYLOAD_OFF 1023
-
-struct vx_verdict {
-	__u8 cls;  /* enum vx_class */
-	__u8 conf; /* enum vx_confidence */
-};
 
 /* The payload bytes [off, off + n), or NULL when the payload is shorter.
  * @off must be bounded by the caller (a constant, or clamped). */
@@ -584,21 +580,18 @@ static __always_inline int vx_is_zerotier_hello(const struct vx_pkt *p,
 
 /*
  * A port signature of class @cls matched: does the payload confirm it?
- * Returns class | confidence << 8: @cls verified, @cls port-only (no check
- * exists: SSTP, a class added by policy; or too little to judge), or OTHER
- * (the payload contradicts it).
+ * Returns @cls verified, @cls port-only (no check exists: SSTP, a class
+ * added by policy; or too little to judge), or OTHER verified (the payload
+ * contradicts it).
  */
-VX_SUBPROG __u32
-vx_confirm_port_(const struct vx_pkt *p, const void *data_end, __u32 cls,
-		 __u32 flags)
+VX_SUBPROG vx_res_t
+vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u32 cls,
+		__u32 flags)
 {
 	int ok;
 
-	if ((flags & VX_SIG_NATT) && p->l4proto == IPPROTO_UDP) {
-		struct vx_verdict v = vx_check_natt(p, data_end, (__u8)cls);
-
-		return v.cls | (__u32)v.conf << 8;
-	}
+	if ((flags & VX_SIG_NATT) && p->l4proto == IPPROTO_UDP)
+		return vx_res_of(vx_check_natt(p, data_end, (__u8)cls));
 
 	switch (cls) {
 	case VX_C_WIREGUARD:
@@ -647,31 +640,35 @@ vx_confirm_port_(const struct vx_pkt *p, const void *data_end, __u32 cls,
 		break;
 	}
 	if (ok < 0)
-		return cls | (__u32)VX_CONF_PORT << 8;
-	return (ok ? cls : VX_C_OTHER) | (__u32)VX_CONF_VERIFIED << 8;
+		return vx_res(cls, VX_CONF_PORT);
+	return vx_res(ok ? cls : VX_C_OTHER, VX_CONF_VERIFIED);
 }
 
 
 /* ------------------------------------------------- any port, by payload */
 
-/* vx_find_udp(): or'ed to a class when every packet of the protocol can
- * be recognised like this one (standard WireGuard: all four messages), so
- * its flow needs no memory. */
-#define VX_FIND_SELF 0x80
+/* What the any-port checks found: @cls identified by its payload. */
+static __always_inline vx_res_t vx_found(__u32 cls)
+{
+	return vx_res(cls, VX_CONF_PAYLOAD);
+}
+
+#define VX_NOT_FOUND vx_res(VX_C_OTHER, VX_CONF_PORT)
 
 /*
  * UDP payloads that matched no signature.  Dispatch on the first byte so
  * that ordinary traffic costs one load and a jump table; only protocols
  * whose first byte is random (ZeroTier's packet id, IKE's SPI) need a look
- * further in, behind a length test.
+ * further in, behind a length test.  VX_RES_SELF where every packet of the
+ * protocol can be recognised like this one (standard WireGuard: all four
+ * messages), so its flow needs no memory.
  */
-VX_SUBPROG __u8 vx_find_udp(const struct vx_pkt *p,
-					const void *data_end)
+VX_SUBPROG vx_res_t vx_find_udp(const struct vx_pkt *p, const void *data_end)
 {
 	const __u8 *b = vx_pl(p, 0, 1, data_end);
 
 	if (!b)
-		return VX_C_OTHER;
+		return VX_NOT_FOUND;
 	/* a miss falls through to the checks below: their first byte is
 	 * random and may be any of these.  A byte added here must be added
 	 * to VX_FIND_UDP_FIRST (vx_find_udp_may()) too. */
@@ -680,9 +677,9 @@ VX_SUBPROG __u8 vx_find_udp(const struct vx_pkt *p,
 		const __u8 *w = vx_pl(p, 0, 4, data_end);
 
 		if (w && vx_wg_std(w, p->payload_len))
-			return VX_C_WIREGUARD | VX_FIND_SELF;
+			return vx_found(VX_C_WIREGUARD) | VX_RES_SELF;
 		if (vx_wg_variant(p, data_end))
-			return VX_C_WIREGUARD;
+			return vx_found(VX_C_WIREGUARD);
 		break;
 	}
 	case VX_OVPN_HARD_RESET_CLIENT_V1 << 3:
@@ -690,53 +687,52 @@ VX_SUBPROG __u8 vx_find_udp(const struct vx_pkt *p,
 	case VX_OVPN_HARD_RESET_CLIENT_V2 << 3:
 	case VX_OVPN_HARD_RESET_SERVER_V2 << 3:
 		if (vx_ovpn_hard_reset(p, 0, p->payload_len, data_end))
-			return VX_C_OPENVPN;
+			return vx_found(VX_C_OPENVPN);
 		break;
 	case 'H':
 		if (vx_is_lightway(p, data_end))
-			return VX_C_LIGHTWAY;
+			return vx_found(VX_C_LIGHTWAY);
 		break;
 	case 'T':
 		if (vx_is_tailscale_disco(p, data_end))
-			return VX_C_TAILSCALE;
+			return vx_found(VX_C_TAILSCALE);
 		break;
 	case 'I':
 		if (vx_softether_natt(p, data_end))
-			return VX_C_SOFTETHER;
+			return vx_found(VX_C_SOFTETHER);
 		break;
 	case 0:
 		if (vx_softether_pack(p, data_end))
-			return VX_C_SOFTETHER;
+			return vx_found(VX_C_SOFTETHER);
 		break;
 	case 20: case 21: case 22: case 23:
 		if (vx_dtls_record(p, data_end, 1))
-			return VX_C_OPENCONNECT;
+			return vx_found(VX_C_OPENCONNECT);
 		break;
 	}
 	/* first byte random: IKE's initiator SPI, ZeroTier's packet id */
 	if (p->payload_len < 28)
-		return VX_C_OTHER;
+		return VX_NOT_FOUND;
 	if (vx_is_ike(p, 0, data_end))
-		return VX_C_IKE;
-	return vx_is_zerotier_hello(p, data_end) ? VX_C_ZEROTIER : VX_C_OTHER;
+		return vx_found(VX_C_IKE);
+	return vx_is_zerotier_hello(p, data_end) ? vx_found(VX_C_ZEROTIER) : VX_NOT_FOUND;
 }
 
 /* TCP payloads that matched no signature: OpenVPN's first record (its
  * length prefix covers exactly the segment, then a hard reset) and tinc's
  * ID line. */
-VX_SUBPROG __u8 vx_find_tcp(const struct vx_pkt *p,
-					const void *data_end)
+VX_SUBPROG vx_res_t vx_find_tcp(const struct vx_pkt *p, const void *data_end)
 {
 	const __u8 *b = vx_pl(p, 0, 3, data_end);
 
 	if (!b)
-		return VX_C_OTHER;
+		return VX_NOT_FOUND;
 	if (b[0] == '0')
-		return vx_is_tinc_id(p, data_end) ? VX_C_TINC : VX_C_OTHER;
+		return vx_is_tinc_id(p, data_end) ? vx_found(VX_C_TINC) : VX_NOT_FOUND;
 	if (vx_be16(b) + 2 == p->payload_len && p->payload_len <= 2 + 26 + 72 &&
 	    vx_ovpn_hard_reset(p, 2, p->payload_len - 2, data_end))
-		return VX_C_OPENVPN;
-	return VX_C_OTHER;
+		return vx_found(VX_C_OPENVPN);
+	return VX_NOT_FOUND;
 }
 
 /*
@@ -788,43 +784,35 @@ static __always_inline int vx_find_tcp_may(const struct vx_pkt *p,
 
 /* ------------------------------------------------------- the whole stage */
 
-/* In vx_payload_stage()'s result: the packet was identified in a way every
- * packet of its flow will be, so the flow need not be remembered. */
-#define VX_STAGE_SELF (1u << 16)
-
 /*
  * Everything the payload says about a UDP or TCP packet: @sig is the port
- * signature that matched (class | flags << 8), 0 for none.  A signature the
+ * signature that matched (vx_sig_pack()), 0 for none.  A signature the
  * payload confirms is done; otherwise the any-port checks get their turn,
  * and the signature's word (port-only, or contradicted) is what is left.
- * An empty payload says nothing: other.  Returns class | confidence << 8,
- * with VX_STAGE_SELF when the flow needs no memory.
+ * An empty payload says nothing: other.  VX_RES_SELF when the flow needs
+ * no memory.
  *
  * Only the payload pointer, its length and the transport of @p are read,
  * so the XDP program can run this as a global function of its own, which
  * the verifier checks once instead of once per parse path.
  */
-static __always_inline __u32 vx_payload_stage(const struct vx_pkt *p,
-					      const void *data_end, __u32 sig)
+static __always_inline vx_res_t vx_payload_stage(const struct vx_pkt *p,
+						 const void *data_end, __u32 sig)
 {
-	__u32 cls = sig & 0xff, r = VX_C_OTHER | (__u32)VX_CONF_PORT << 8;
-	__u8 f;
+	vx_res_t r = vx_res(VX_C_OTHER, VX_CONF_PORT), f;
 
 	if (p->payload_len == 0)
 		return r;
-	if (cls) {
-		r = vx_confirm_port_(p, data_end, cls, (sig >> 8) & 0xff);
-		if ((r & 0xff) && (r >> 8) == VX_CONF_VERIFIED)
+	if (vx_sig_cls(sig)) {
+		r = vx_confirm_port(p, data_end, vx_sig_cls(sig), vx_sig_flags(sig));
+		if (vx_res_cls(r) && vx_res_conf(r) == VX_CONF_VERIFIED)
 			/* over UDP, every datagram to the port is judged like
 			 * this one: nothing for a flow cache to add */
-			return r | (p->l4proto == IPPROTO_UDP ? VX_STAGE_SELF : 0);
+			return r | (p->l4proto == IPPROTO_UDP ? VX_RES_SELF : 0);
 	}
 	f = p->l4proto == IPPROTO_UDP ? vx_find_udp(p, data_end) :
 					vx_find_tcp(p, data_end);
-	if (f)
-		return (f & ~VX_FIND_SELF) | (__u32)VX_CONF_PAYLOAD << 8 |
-		       (f & VX_FIND_SELF ? VX_STAGE_SELF : 0);
-	return r;
+	return vx_res_cls(f) ? f : r;
 }
 
 #endif /* VPNXDP_PAYLOAD_H */

@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/lib.sh
 
 INC=(-Iheaders -Iuser -Ibuild)
+mapfile -t SRCS < <(find user -name '*.c' | sort)
 
 if ! command -v cppcheck >/dev/null; then
 	t_fail cppcheck "cppcheck not installed (scripts/deps.sh installs it)"
 else
 	out=$(cppcheck --quiet --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem "${INC[@]}" \
-		-D__x86_64__ user/ 2>&1)
+		-D__x86_64__ "${SRCS[@]}" 2>&1)
 	if [ -z "$out" ]; then t_pass cppcheck_user; else t_fail cppcheck_user "$(echo "$out" | head -5 | tr '\n' ' ')"; fi
 fi
 
@@ -21,7 +22,7 @@ CHECKS='-*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bu
 if ! command -v clang-tidy >/dev/null; then
 	t_fail clang_tidy "clang-tidy not installed (scripts/deps.sh installs it)"
 else
-	out=$(clang-tidy --quiet -checks="$CHECKS" user/*.c -- -std=c11 \
+	out=$(clang-tidy --quiet -checks="$CHECKS" "${SRCS[@]}" -- -std=c11 \
 		-D_GNU_SOURCE "${INC[@]}" 2>&1 |
 		grep -E '(warning|error):' | grep -v '^build/' | grep -v 'warnings generated')
 	if [ -z "$out" ]; then t_pass clang_tidy_user; else t_fail clang_tidy_user "$(echo "$out" | head -5 | tr '\n' ' ')"; fi

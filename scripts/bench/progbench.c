@@ -43,9 +43,9 @@
 #include <jansson.h>
 
 #include "vpnxdp.skel.h"
-#include "pins.h"
-#include "policy.h"
-#include "policy_maps.h"
+#include "core/loader.h"
+#include "policy/policy.h"
+#include "policy/maps.h"
 #include "packets.h"
 
 #define MAX_PKTS 16
@@ -240,16 +240,17 @@ static long count_entries(int fd, size_t key_size)
 /* vpnxdp as `vpnxdp attach` sets it up: slot 0 written, then made live. */
 static int load_vpnxdp(const struct opts *o, struct vx_compiled *comp)
 {
-	int fds[VX_NMAPS], err;
+	struct vx_load_opts lo = { 0 }; /* no pins */
 	struct bpf_map *fm = NULL;
 	struct vx_policy pol;
+	int err;
 
 	if (read_policy(o->policy, &pol))
 		return -EINVAL;
 	vx_policy_compile(&pol, comp);
 	vx_policy_free(&pol);
 
-	skel = vpnxdp_bpf__open();
+	skel = vx_open(&lo);
 	if (!skel)
 		return -errno;
 	if (o->fill_map) {
@@ -264,19 +265,9 @@ static int load_vpnxdp(const struct opts *o, struct vx_compiled *comp)
 	err = vpnxdp_bpf__load(skel);
 	if (err)
 		return err;
-	for (int i = 0; i < VX_NMAPS; i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(skel->obj,
-								 vx_map_names[i]);
-		if (!m) {
-			fprintf(stderr, "progbench: vpnxdp has no map %s\n",
-				vx_map_names[i]);
-			return -ENOENT;
-		}
-		fds[i] = bpf_map__fd(m);
-	}
-	err = vx_slot_write(fds, 0, comp);
+	err = vx_slot_write(skel, 0, comp);
 	if (!err)
-		err = vx_slot_switch(fds, 0, 1);
+		err = vx_slot_switch(skel, 0, 1);
 	if (err)
 		return err;
 	if (fm && o->fill > 0) {

@@ -45,7 +45,7 @@ now() { date +%s.%N; }
 
 pcap_dir() {
 	local d
-	for d in "${BENCH_PCAPS:-}" "$ROOT/../shared/pcap" /work/shared/pcap; do
+	for d in "${BENCH_PCAPS:-}" "${VX_PCAP_DIR:-}" "$ROOT/../shared/pcap"; do
 		[ -n "$d" ] && ls "$d"/*.pcap >/dev/null 2>&1 && { echo "$d"; return; }
 	done
 }

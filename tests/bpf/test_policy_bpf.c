@@ -25,14 +25,15 @@
 #include <bpf/libbpf.h>
 
 #include "vpnxdp.skel.h"
-#include "vpnxdp_names.h"
-#include "counters.h"
-#include "pins.h"
+#include "core/names.h"
+#include "core/counters.h"
+#include "core/loader.h"
 #include "pkt.h"
-#include "policy.h"
-#include "policy_maps.h"
+#include "policy/policy.h"
+#include "policy/maps.h"
 
-static int fds[VX_NMAPS], prog_fd, n_fail;
+static struct vpnxdp_bpf *skel;
+static int prog_fd, n_fail;
 static __u32 live_slot, generation = 1;
 static char why[1024];
 static bool ok_now;
@@ -89,9 +90,9 @@ static int apply(const char *text)
 		return -EINVAL;
 	}
 	json = vx_policy_to_json(&pol, 0, false);
-	err = json ? vx_policy_install(fds, idle, &pol, json) : -ENOMEM;
+	err = json ? vx_policy_install(skel, idle, &pol, json) : -ENOMEM;
 	if (!err)
-		err = vx_slot_switch(fds, idle, ++generation);
+		err = vx_slot_switch(skel, idle, ++generation);
 	if (!err)
 		live_slot = idle;
 	free(json);
@@ -127,7 +128,7 @@ static struct vx_counters cnt0[VX_NCLASS], cnt1[VX_NCLASS];
 
 static void snap(void)
 {
-	vx_counters_read(fds[VX_MAP_COUNTERS], cnt0);
+	vx_counters_read(bpf_map__fd(skel->maps.vx_counters), cnt0);
 }
 
 /* Counter deltas of @cls since snap(). */
@@ -135,7 +136,7 @@ static struct vx_counters delta(int cls)
 {
 	struct vx_counters d;
 
-	vx_counters_read(fds[VX_MAP_COUNTERS], cnt1);
+	vx_counters_read(bpf_map__fd(skel->maps.vx_counters), cnt1);
 	d.packets = cnt1[cls].packets - cnt0[cls].packets;
 	d.dropped = cnt1[cls].dropped - cnt0[cls].dropped;
 	d.drop_rule = cnt1[cls].drop_rule - cnt0[cls].drop_rule;
@@ -276,7 +277,7 @@ static __u64 slotstat(__u32 slot, __u32 cls, __u32 drop)
 	struct vx_counters v[512];
 	__u64 sum = 0;
 
-	if (ncpu > 512 || bpf_map_lookup_elem(fds[VX_MAP_COUNTERS], &cls, v))
+	if (ncpu > 512 || bpf_map_lookup_elem(bpf_map__fd(skel->maps.vx_counters), &cls, v))
 		return ~0ull;
 	for (int c = 0; c < ncpu; c++)
 		sum += v[c].slot_verdict[slot & 1][drop & 1];
@@ -343,7 +344,7 @@ static void test_torn_slot_visible(void)
 	expect(slotstat(live_slot, VX_C_ESP, 1) == d0 + 1, "drop not in slot counters");
 	mixed = ca;
 	memcpy(mixed.rules, cb.rules, sizeof(mixed.rules));
-	err = vx_slot_write(fds, live_slot, &mixed);
+	err = vx_slot_write(skel, live_slot, &mixed);
 	expect(err == 0, "write: %s", strerror(-err));
 	expect(run(1) == 1, "torn slot (A signatures, B rules) did not pass");
 	expect(slotstat(live_slot, VX_C_ESP, 0) == p0 + 1, "mixed verdict not seen as a pass");
@@ -365,7 +366,7 @@ static void test_store(void)
 	want = vx_policy_to_json(&pol, 0, false);
 	begin();
 	expect(err == 0, "apply");
-	err = vx_store_read(fds, live_slot, &got);
+	err = vx_store_read(skel, live_slot, &got);
 	expect(err == 0 && got && strcmp(got, want) == 0, "stored '%s', want '%s'",
 	       got ? got : "(none)", want);
 	result("bpf_policy_stored_canonical_json");
@@ -462,7 +463,6 @@ static void test_big(bool bench)
 int main(int argc, char **argv)
 {
 	bool bench = argc > 1 && !strcmp(argv[1], "--bench");
-	struct vpnxdp_bpf *skel;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (geteuid() != 0) {
@@ -470,21 +470,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	libbpf_set_print(NULL);
-	skel = vpnxdp_bpf__open_and_load();
+	skel = vx_load(&(struct vx_load_opts){ 0 });
 	if (!skel) {
-		printf("SKIP bpf_policy: cannot load the program: %s\n", strerror(errno));
-		return 0;
+		printf("FAIL bpf_policy_load: cannot load the program: %s\n", strerror(errno));
+		return 1;
 	}
-	fds[VX_MAP_SIGS] = bpf_map__fd(skel->maps.vx_sigs);
-	fds[VX_MAP_PROTOS] = bpf_map__fd(skel->maps.vx_protos);
-	fds[VX_MAP_RULES] = bpf_map__fd(skel->maps.vx_rules);
-	fds[VX_MAP_CONFIG] = bpf_map__fd(skel->maps.vx_config);
-	fds[VX_MAP_COUNTERS] = bpf_map__fd(skel->maps.vx_counters);
-	fds[VX_MAP_META] = bpf_map__fd(skel->maps.vx_meta);
-	fds[VX_MAP_PFX4] = bpf_map__fd(skel->maps.vx_pfx4);
-	fds[VX_MAP_PFX6] = bpf_map__fd(skel->maps.vx_pfx6);
-	fds[VX_MAP_RATE] = bpf_map__fd(skel->maps.vx_rate);
-	fds[VX_MAP_STORE] = bpf_map__fd(skel->maps.vx_store);
 	prog_fd = bpf_program__fd(skel->progs.vpnxdp_xdp);
 	live_slot = 1; /* the first apply goes to slot 0 */
 	if (!bench) {

@@ -25,9 +25,10 @@
 
 #include "vpnxdp.skel.h"
 #include "classify_user.h"
-#include "policy_maps.h"
-#include "pins.h"
-#include "vpnxdp_names.h"
+#include "policy/maps.h"
+#include "slotread.h"
+#include "core/loader.h"
+#include "core/names.h"
 #include "pkt.h"
 
 /* ---------------------------------------------------------------- harness */
@@ -37,7 +38,6 @@
 /* ------------------------------------------------------------ program */
 
 static struct vpnxdp_bpf *skel;
-static int fds[VX_NMAPS];
 static int prog_fd, ncpus;
 static __u32 live_slot, generation;
 static struct vx_compiled slot_comp[VX_NSLOTS]; /* what each slot holds */
@@ -55,10 +55,10 @@ static const char *cname(unsigned int c)
 static int apply_compiled(const struct vx_compiled *c)
 {
 	__u32 slot = !(live_slot & 1);
-	int err = vx_slot_write(fds, slot, c);
+	int err = vx_slot_write(skel, slot, c);
 
 	if (!err)
-		err = vx_slot_switch(fds, slot, ++generation);
+		err = vx_slot_switch(skel, slot, ++generation);
 	if (!err) {
 		slot_comp[slot] = *c;
 		live_slot = slot;
@@ -108,7 +108,7 @@ static int read_counters(struct ctr out[VX_MAX_CLASS])
 		return -ENOMEM;
 	for (__u32 k = 0; k < VX_MAX_CLASS; k++) {
 		memset(&out[k], 0, sizeof(out[k]));
-		if (bpf_map_lookup_elem(fds[VX_MAP_COUNTERS], &k, v)) {
+		if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.vx_counters), &k, v)) {
 			free(v);
 			return -errno;
 		}
@@ -157,8 +157,8 @@ static struct obs run_bpf(const uint8_t *frame, size_t len)
 	/* This suite judges packets one by one, like the cache-less
 	 * userspace classifier it compares with: forget the flows and first
 	 * fragments earlier frames left (tests/classify covers the caches). */
-	clear_map(fds[VX_MAP_FLOWS], sizeof(struct vx_flow_key));
-	clear_map(fds[VX_MAP_FRAGS], sizeof(struct vx_frag_key));
+	clear_map(bpf_map__fd(skel->maps.vx_flows), sizeof(struct vx_flow_key));
+	clear_map(bpf_map__fd(skel->maps.vx_frags), sizeof(struct vx_frag_key));
 
 	if (read_counters(before)) {
 		o.err = -EIO;
@@ -924,9 +924,9 @@ static void test_slot_switch(void)
 		diff_bad++;
 	vx_policy_init(&pol);
 	vx_policy_compile(&pol, &slot_comp[0]);
-	err = vx_slot_write(fds, 0, &slot_comp[0]);
+	err = vx_slot_write(skel, 0, &slot_comp[0]);
 	if (!err)
-		err = vx_slot_switch(fds, 0, ++generation);
+		err = vx_slot_switch(skel, 0, ++generation);
 	live_slot = 0;
 	begin();
 	expect(err == 0, "slot 0 write/switch: %s", strerror(-err));
@@ -943,7 +943,7 @@ static void test_slot_switch(void)
 	vx_policy_free(&pol);
 	begin();
 	expect(err == 0, "parse: %s", d.msg);
-	err = vx_slot_write(fds, 1, &c1);
+	err = vx_slot_write(skel, 1, &c1);
 	expect(err == 0, "slot 1 write: %s", strerror(-err));
 	slot_comp[1] = c1;
 	/* still slot 0 until the switch */
@@ -957,11 +957,11 @@ static void test_slot_switch(void)
 	}
 	result(ok_now, why, "bpf_slot1_written_not_live_before_switch");
 
-	err = vx_slot_switch(fds, 1, ++generation);
+	err = vx_slot_switch(skel, 1, ++generation);
 	live_slot = 1;
 	begin();
 	expect(err == 0, "switch: %s", strerror(-err));
-	expect(bpf_map_lookup_elem(fds[VX_MAP_CONFIG], &zero, &cfg) == 0 &&
+	expect(bpf_map_lookup_elem(bpf_map__fd(skel->maps.vx_config), &zero, &cfg) == 0 &&
 	       cfg.slot == 1 && cfg.generation == generation,
 	       "config slot %u generation %u", cfg.slot, cfg.generation);
 	for (int ipver = 4; ipver <= 6; ipver += 2) {
@@ -984,14 +984,14 @@ static void test_slot_switch(void)
 		}
 	}
 	/* the idle slot 0 still holds the defaults */
-	err = vx_slot_read(fds, 0, &rd);
+	err = vx_slot_read(skel, 0, &rd);
 	expect(err == 0, "slot 0 read: %s", strerror(-err));
 	expect(memcmp(&rd, &slot_comp[0], sizeof(rd)) == 0, "slot 0 changed");
-	err = vx_slot_read(fds, 1, &rd);
+	err = vx_slot_read(skel, 1, &rd);
 	expect(err == 0 && memcmp(&rd, &c1, sizeof(rd)) == 0, "slot 1 reads back wrong");
 	result(ok_now, why, "bpf_slot_switch_to_1_verdicts_follow_slot1");
 
-	err = vx_slot_switch(fds, 0, ++generation);
+	err = vx_slot_switch(skel, 0, ++generation);
 	live_slot = 0;
 	begin();
 	expect(err == 0, "switch back: %s", strerror(-err));
@@ -1070,13 +1070,9 @@ int main(void)
 		return 0;
 	}
 	libbpf_set_print(NULL);
-	skel = vpnxdp_bpf__open_and_load();
+	skel = vx_load(&(struct vx_load_opts){ 0 });
 	if (!skel) {
-		printf("SKIP bpf: cannot load the program: %s\n", strerror(errno));
-		return 0;
-	}
-	if (vx_obj_fds(skel->obj, fds) != 0) {
-		vpnxdp_bpf__destroy(skel);
+		printf("FAIL bpf_load: cannot load the program: %s\n", strerror(errno));
 		return 1;
 	}
 	prog_fd = bpf_program__fd(skel->progs.vpnxdp_xdp);
@@ -1086,9 +1082,9 @@ int main(void)
 	vx_policy_init(&pol);
 	vx_policy_compile(&pol, &slot_comp[0]);
 	vx_policy_free(&pol);
-	err = vx_slot_write(fds, 0, &slot_comp[0]);
+	err = vx_slot_write(skel, 0, &slot_comp[0]);
 	if (!err)
-		err = vx_slot_switch(fds, 0, 1);
+		err = vx_slot_switch(skel, 0, 1);
 	generation = 1;
 	live_slot = 0;
 	begin();

@@ -15,15 +15,15 @@
 #include <linux/bpf.h>
 
 #include "vpnxdp.skel.h"
-#include "counters.h"
-#include "pins.h"
-#include "policy.h"
-#include "policy_maps.h"
+#include "core/counters.h"
+#include "core/loader.h"
+#include "policy/policy.h"
+#include "policy/maps.h"
 
 struct br {
 	struct vpnxdp_bpf *skel;
 	int prog_fd;
-	int fds[VX_NMAPS];
+	int cnt_fd;
 	struct vx_counters last[VX_NCLASS];
 };
 
@@ -36,33 +36,24 @@ static inline void br_close(struct br *b)
 /* Load the program with @comp in slot 0 and a flow cache of @flows. */
 static inline int br_open(struct br *b, const struct vx_compiled *comp, __u32 flows)
 {
+	struct vx_load_opts lo = { .flows = flows };
 	int err;
 
 	memset(b, 0, sizeof(*b));
 	libbpf_set_print(NULL); /* its notes on .xdp_run_config are noise here */
-	b->skel = vpnxdp_bpf__open();
+	b->skel = vx_load(&lo);
 	if (!b->skel)
 		return -errno;
-	err = bpf_map__set_max_entries(b->skel->maps.vx_flows, flows);
-	if (!err)
-		err = vpnxdp_bpf__load(b->skel);
-	if (err) {
-		br_close(b);
-		return err;
-	}
 	b->prog_fd = bpf_program__fd(b->skel->progs.vpnxdp_xdp);
-	if (vx_obj_fds(b->skel->obj, b->fds) != 0) {
-		br_close(b);
-		return -ENOENT;
-	}
-	err = vx_slot_write(b->fds, 0, comp);
+	b->cnt_fd = bpf_map__fd(b->skel->maps.vx_counters);
+	err = vx_slot_write(b->skel, 0, comp);
 	if (!err)
-		err = vx_slot_switch(b->fds, 0, 1);
+		err = vx_slot_switch(b->skel, 0, 1);
 	if (err) {
 		br_close(b);
 		return err;
 	}
-	return vx_counters_read(b->fds[VX_MAP_COUNTERS], b->last);
+	return vx_counters_read(b->cnt_fd, b->last);
 }
 
 /* Run @frame @repeat times; *ns = average run time the kernel measured. */
@@ -98,7 +89,7 @@ static inline int br_classify(struct br *b, const void *frame, size_t len,
 
 	if (br_run_n(b, frame, len, 1, retval, NULL))
 		return -1;
-	if (vx_counters_read(b->fds[VX_MAP_COUNTERS], now))
+	if (vx_counters_read(b->cnt_fd, now))
 		return -1;
 	for (int c = 0; c < VX_NCLASS; c++) {
 		if (now[c].packets == b->last[c].packets)

@@ -7,7 +7,7 @@
 #ifndef VX_TEST_RUNVEC_H
 #define VX_TEST_RUNVEC_H
 
-#include "vpnxdp_names.h"
+#include "core/names.h"
 #include "classify/vectors.h"
 
 /* Classify one frame: 0 and *cls, *conf filled, or -1. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The userspace classifier (headers/vpnxdp_classify.h through
- * user/classify_user.h) on crafted packets: every payload check with near
+ * tests/lib/classify_user.h) on crafted packets: every payload check with near
  * misses, IPv4 and IPv6, the flow cache across a flow's packets, and
  * fragments.  The same vectors run through the compiled BPF program in
  * test_payload_bpf.

@@ -97,7 +97,7 @@ int main(void)
 				bad += rv_check(bpf_classify, &b, "payload_bpf_lru", "latest_data", &s,
 						"128 aa 0:04112233", VX_C_WIREGUARD, PAY);
 		}
-		while (bpf_map_get_next_key(b.fds[VX_MAP_FLOWS], prev, &next) == 0) {
+		while (bpf_map_get_next_key(bpf_map__fd(b.skel->maps.vx_flows), prev, &next) == 0) {
 			k = next;
 			prev = &k;
 			n++;
@@ -132,7 +132,7 @@ int main(void)
 			snprintf(name, sizeof(name), "memory_%zu", i);
 			fails += rv_check(bpf_classify, &b, "payload_bpf", name, &st[i].s,
 					  st[i].pl, st[i].cls, st[i].conf);
-			while (bpf_map_get_next_key(b.fds[VX_MAP_FLOWS], prev, &next) == 0) {
+			while (bpf_map_get_next_key(bpf_map__fd(b.skel->maps.vx_flows), prev, &next) == 0) {
 				k = next;
 				prev = &k;
 				n++;

@@ -164,6 +164,9 @@ static const struct vec vx_vectors[] = {
 	{ "tinc_id_no_newline", T(59244, 55655), "11 00 0:30207468696e6b20313720", OTH },
 
 	/* OpenConnect / AnyConnect DTLS 0.9 */
+	/* SSTP: inside TLS on 443, nothing to check: off by default, so a
+	 * TLS record to 443 is not SSTP (policy turns it on: test_policy_bpf) */
+	{ "sstp_tls_443_off_by_default", T(40000, 443), "100 aa 0:1603010050", OTH },
 	{ "openconnect_dtls", U(40000, 443), "100 aa 0:17010000010000000000050057", VX_C_OPENCONNECT, PAY },
 	{ "openconnect_dtls_hello", U(40000, 4443), "120 aa 0:1601000000000000000000006b", VX_C_OPENCONNECT, PAY },
 	{ "dtls12_generic", U(40000, 443), "100 aa 0:17fefd00010000000000050057", OTH },

@@ -112,7 +112,9 @@ t_eq two_interfaces_attached "$n" 2
 expect detach_second_iface 0 out "$TOPO_IF_A: detached" -- vxa detach "$TOPO_IF_A"
 
 # A program vpnxdp did not put there is reported, not replaced.
-bpftool prog load build/vpnxdp.bpf.o "$FOREIGN" type xdp >/dev/null 2>&1
+# A program of its own (not vpnxdp's object, whose maps libbpf would pin by
+# name into the bpffs root).
+bpftool prog load build/bench/null.bpf.o "$FOREIGN" type xdp >/dev/null 2>&1
 topo_in_a bpftool net attach xdpgeneric pinned "$FOREIGN" dev "$TOPO_IF_A" >/dev/null 2>&1
 expect foreign_program 1 err 'already runs XDP program .* not vpnxdp' -- vxa attach "$TOPO_IF_A" --mode skb
 if [ -e "/sys/fs/bpf/vpnxdp/$TOPO_IF_A" ]; then t_fail foreign_no_pins "pins left"; else t_pass foreign_no_pins; fi

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
+#include "policy/policy.h"
 
 static char *vx_fuzz_text(const struct vx_policy *pol)
 {

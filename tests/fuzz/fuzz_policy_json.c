@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libFuzzer target: the policy json parser (user/policy_json.c), and the
+/* libFuzzer target: the policy json parser (user/policy/json.c), and the
  * canonical round trip of whatever it accepts (fuzz_policy_common.h). */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* libFuzzer target: the policy text parser (user/policy_text.c), and the
+/* libFuzzer target: the policy text parser (user/policy/text.c), and the
  * canonical round trip of whatever it accepts (fuzz_policy_common.h). */
 #include <stddef.h>
 #include <stdint.h>

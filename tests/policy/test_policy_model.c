@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
-#include "vpnxdp_names.h"
+#include "policy/policy.h"
+#include "core/names.h"
 
 static int n_fail;
 static char why[1024];

@@ -36,10 +36,10 @@
 #include "pkt.h"
 #include "vpnxdp.skel.h"
 #include "vpnxdp_ring.h"
-#include "counters.h"
-#include "pins.h"
-#include "policy.h"
-#include "policy_maps.h"
+#include "core/counters.h"
+#include "core/loader.h"
+#include "policy/policy.h"
+#include "policy/maps.h"
 
 static int fails;
 
@@ -119,7 +119,6 @@ static void sleep_ms(int ms)
 
 struct env {
 	struct vpnxdp_bpf *skel;
-	int fds[VX_NMAPS];
 	int prog;
 };
 
@@ -132,36 +131,28 @@ static int load(struct env *e, __u64 interval_ns, __u32 ring, int rates_on,
 	struct vx_policy pol;
 	struct vx_diag d;
 	int err;
+	struct vx_load_opts lo = {
+		.interval_ns = interval_ns, .ring_size = ring, .rates_off = !rates_on,
+	};
 
 	memset(e, 0, sizeof(*e));
 	if (!comp)
 		return -ENOMEM;
-	e->skel = vpnxdp_bpf__open();
+	e->skel = vx_load(&lo);
 	if (!e->skel) {
 		free(comp);
 		return -errno;
 	}
-	e->skel->rodata->vx_interval_ns = interval_ns;
-	e->skel->rodata->vx_rates_on = (__u8)rates_on;
-	bpf_map__set_max_entries(e->skel->maps.vx_rates, ring);
-	bpf_map__set_max_entries(e->skel->maps.vx_events, ring);
-	err = vpnxdp_bpf__load(e->skel);
-	if (err)
-		goto out;
-	for (int i = 0; i < VX_NMAPS; i++)
-		e->fds[i] = bpf_map__fd(bpf_object__find_map_by_name(e->skel->obj,
-								      vx_map_names[i]));
 	e->prog = bpf_program__fd(e->skel->progs.vpnxdp_xdp);
 	vx_policy_init(&pol);
 	err = vx_policy_parse_text(&pol, policy_text, strlen(policy_text), "test", &d);
 	if (!err) {
 		vx_policy_compile(&pol, comp);
-		err = vx_slot_write(e->fds, 0, comp);
+		err = vx_slot_write(e->skel, 0, comp);
 	}
 	if (!err)
-		err = vx_slot_switch(e->fds, 0, 1);
+		err = vx_slot_switch(e->skel, 0, 1);
 	vx_policy_free(&pol);
-out:
 	free(comp);
 	if (err) {
 		vpnxdp_bpf__destroy(e->skel);
@@ -200,7 +191,7 @@ static int on_rec(void *ctx, void *data, size_t len)
 
 static void drain(struct env *e, struct sums *s)
 {
-	struct ring_buffer *rb = ring_buffer__new(e->fds[VX_MAP_RATES], on_rec, s, NULL);
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(e->skel->maps.vx_rates), on_rec, s, NULL);
 
 	if (rb) {
 		ring_buffer__consume(rb);
@@ -215,7 +206,7 @@ static int state_sum(struct env *e, struct vx_rate_state *sum)
 	__u32 zero = 0;
 
 	memset(sum, 0, sizeof(*sum));
-	if (!pc || bpf_map_lookup_elem(e->fds[VX_MAP_RSTATE], &zero, pc)) {
+	if (!pc || bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.vx_rstate), &zero, pc)) {
 		free(pc);
 		return -1;
 	}
@@ -284,7 +275,7 @@ static void test_records_sum(void)
 	/* The open interval is closed by this CPU's next packet. */
 	run(e.prog, &other, 1, NULL, NULL);
 	drain(&e, &s);
-	if (vx_counters_read(e.fds[VX_MAP_COUNTERS], cnt) || state_sum(&e, &st)) {
+	if (vx_counters_read(bpf_map__fd(e.skel->maps.vx_counters), cnt) || state_sum(&e, &st)) {
 		FAIL("records_sum", "cannot read counters");
 		goto out;
 	}
@@ -376,12 +367,12 @@ static void test_drops_events(void)
 	sleep_ms(25);
 	run(e.prog, &other, 1, NULL, NULL);
 	drain(&e, &s);
-	rb = ring_buffer__new(e.fds[VX_MAP_EVENTS], on_ev, &v, NULL);
+	rb = ring_buffer__new(bpf_map__fd(e.skel->maps.vx_events), on_ev, &v, NULL);
 	if (rb) {
 		ring_buffer__consume(rb);
 		ring_buffer__free(rb);
 	}
-	if (vx_counters_read(e.fds[VX_MAP_COUNTERS], cnt) || state_sum(&e, &st)) {
+	if (vx_counters_read(bpf_map__fd(e.skel->maps.vx_counters), cnt) || state_sum(&e, &st)) {
 		FAIL("drops_events", "cannot read counters");
 		goto out;
 	}
@@ -449,7 +440,7 @@ static void test_reasons(void)
 			continue;
 		}
 		run(e.prog, &wg, 50, &ret, NULL);
-		rb = ring_buffer__new(e.fds[VX_MAP_EVENTS], on_ev, &v, NULL);
+		rb = ring_buffer__new(bpf_map__fd(e.skel->maps.vx_events), on_ev, &v, NULL);
 		if (rb) {
 			ring_buffer__consume(rb);
 			ring_buffer__free(rb);
@@ -489,7 +480,7 @@ static void test_new_flow(void)
 	run(e.prog, &ovpn, 1, NULL, NULL);
 	run(e.prog, &ovpn, 5, NULL, NULL);
 	run(e.prog, &wg, 5, NULL, NULL);
-	rb = ring_buffer__new(e.fds[VX_MAP_EVENTS], on_ev, &v, NULL);
+	rb = ring_buffer__new(bpf_map__fd(e.skel->maps.vx_events), on_ev, &v, NULL);
 	if (rb) {
 		ring_buffer__consume(rb);
 		ring_buffer__free(rb);
@@ -526,7 +517,7 @@ static void test_overflow(void)
 		sleep_ms(25);
 	}
 	drain(&e, &s);
-	if (vx_counters_read(e.fds[VX_MAP_COUNTERS], cnt) || state_sum(&e, &st)) {
+	if (vx_counters_read(bpf_map__fd(e.skel->maps.vx_counters), cnt) || state_sum(&e, &st)) {
 		FAIL("overflow", "cannot read counters");
 		goto out;
 	}

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* user/rates.c: records of several CPUs into per-interval bins. */
+/* user/telemetry/rates.c: records of several CPUs into per-interval bins. */
 #include <stdio.h>
 #include <string.h>
 
-#include "rates.h"
+#include "telemetry/rates.h"
 
 static int fails;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Differential test: the classifier built for userspace (the same headers,
- * user/classify_user.h) and the BPF program run by BPF_PROG_TEST_RUN agree
+ * tests/lib/classify_user.h) and the BPF program run by BPF_PROG_TEST_RUN agree
  * on the class and confidence of every frame of every shared capture, their
  * truncations, and a crafted corpus (tests/replay/corpus.h).  With a policy
  * that drops some classes, the program drops exactly the frames whose class
@@ -17,12 +17,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vpnxdp_names.h"
-#include "capture.h"
+#include "core/names.h"
+#include "replay/capture.h"
 #include "classify_user.h"
-#include "log.h"
-#include "policy.h"
-#include "replay.h"
+#include "core/log.h"
+#include "policy/policy.h"
+#include "replay/run.h"
 #include "replay/corpus.h"
 #include "replay/pcapdir.h"
 

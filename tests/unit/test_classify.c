@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 
 #include "classify_user.h"
-#include "vpnxdp_names.h"
+#include "core/names.h"
 #include "pkt.h"
 
 /* ---------------------------------------------------------------- harness */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the policy text parser (user/policy_text.c) and of the
- * compiled default policy (user/policy.c).  No root needed.
+ * Unit tests of the policy text parser (user/policy/text.c) and of the
+ * compiled default policy (user/policy/model.c).  No root needed.
  *
  * One line per check: "PASS name" or "FAIL name: reason".
  */
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <linux/in.h>
 
-#include "policy.h"
-#include "vpnxdp_names.h"
+#include "policy/policy.h"
+#include "core/names.h"
 
 #include "check.h"
 

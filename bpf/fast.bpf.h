@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fast path: the common frame, judged inline in the XDP program.
+ *
+ * Why it exists: here a BPF-to-BPF call costs about 2 ns and the XDP_PASS
+ * floor of BPF_PROG_TEST_RUN is about 6 ns, so the general classifier
+ * (vx_classify(): a parse that fills struct vx_pkt, the payload stage as a
+ * global function, flow-cache probes) cost 4-5x the floor on every packet.
+ * Most frames a firewall sees are plain: Ethernet with at most two VLAN
+ * tags, IPv4 without options or IPv6 without extension headers, not a first
+ * fragment, UDP/TCP/ESP/AH/GRE.  For those the fast path parses at fixed
+ * offsets, settles most payloads inline (WireGuard, ESP-in-UDP on a NAT-T
+ * port, payloads no any-port check could claim), and calls out only where
+ * it must: vx_payload_global() for the payloads it cannot settle,
+ * vx_fast_flow() for packets of flows the Bloom filter may hold.
+ *
+ * It is not a second classifier.  It answers only where it can prove the
+ * general one would give the same answer, using the same predicates
+ * (vpnxdp_payload.h, vpnxdp_classify.h); anything else (IPv4 options, IPv6
+ * extension headers, first fragments, a malformed header, a flow to be
+ * written to the cache, a learned endpoint) returns VX_FAST_SLOW and the
+ * frame goes through vx_classify() from the start.  The differential tests
+ * (tests/bpf, tests/classify, tests/replay: BPF vs the userspace
+ * classifier, packet by packet over every crafted and captured frame and
+ * every truncation) hold it to that.
+ *
+ * The verdict is inline too where the first rule decides alone (the
+ * default policy has none; `esp drop` is one); allow-lists, rate limits
+ * and new-flow events go to vx_verdict().
+ */
+#ifndef VPNXDP_FAST_BPF_H
+#define VPNXDP_FAST_BPF_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "vpnxdp_result.h"
+#include "hooks.bpf.h"
+
+/* The fast path's functions return a result (vx_res_t, never negative)
+ * or one of these. */
+#define VX_FAST_SLOW (-1)  /* not for the fast path: vx_slow() takes it */
+#define VX_FAST_STAGE (-2) /* vx_fast_stage(): not decided inline, run
+			    * the payload stage itself */
+#define VX_FAST_NEXT (-3)  /* a stage of vx_fast_classify(): go on */
+
+/* What the fast path found, for the verdict and vx_fast_fill(). */
+struct vx_fast {
+	const __u8 *l3;
+	__u32 len;      /* frame length */
+	__u16 sport, dport;
+	__u8 ipver, l4proto, vlans, tcp_flags;
+};
+
+/* vx_payload_stage() where it can be decided inline, or VX_FAST_STAGE:
+ * WireGuard and ESP-in-UDP/IKE on their signatures' ports and standard
+ * WireGuard anywhere (the VPN traffic worth no call), and payloads no
+ * any-port check may claim (most of the rest). */
+static __always_inline int vx_fast_stage(const struct vx_pkt *q,
+					 const void *data_end, __u32 sig)
+{
+	vx_res_t r = vx_res(VX_C_OTHER, VX_CONF_PORT);
+	__u32 cls = vx_sig_cls(sig);
+
+	if (cls) {
+		if (q->l4proto != IPPROTO_UDP)
+			return VX_FAST_STAGE;
+		if (vx_sig_flags(sig) & VX_SIG_NATT)
+			r = vx_res_of(vx_check_natt(q, data_end, (__u8)cls));
+		else if (cls == VX_C_WIREGUARD)
+			r = vx_res(vx_is_wireguard(q, data_end) ? VX_C_WIREGUARD : VX_C_OTHER,
+				   VX_CONF_VERIFIED);
+		else
+			return VX_FAST_STAGE;
+		if (vx_res_cls(r) && vx_res_conf(r) == VX_CONF_VERIFIED)
+			return (int)(r | VX_RES_SELF);
+	}
+	if (q->l4proto == IPPROTO_UDP) {
+		/* vx_find_udp()'s first check, the common hit: standard
+		 * WireGuard on any port */
+		const __u8 *w = vx_pl(q, 0, 4, data_end);
+
+		if (w && w[0] >= 1 && w[0] <= 4 && vx_wg_std(w, q->payload_len))
+			return (int)(vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD) | VX_RES_SELF);
+		if (vx_find_udp_may(q, data_end))
+			return VX_FAST_STAGE;
+	} else if (vx_find_tcp_may(q, data_end)) {
+		return VX_FAST_STAGE;
+	}
+	return (int)r;
+}
+
+/* The endpoint hash of vx_ep_hash() straight from the header: the same
+ * value, with an IPv4 address in word 0 and zeros after it. */
+static __always_inline __u32 vx_fast_ep_hash(const __u8 *a, __u8 ipver,
+					     __u16 port)
+{
+	const __u32 *w = (const __u32 *)a;
+	__u32 x = ipver == 4 ? w[0] : w[0] ^ w[1] ^ w[2] ^ w[3];
+	__u32 h = (x ^ port) * 0x85ebca6bu;
+
+	return h ^ (h >> 15);
+}
+
+/* The addresses of the IP header at @nh into @p (zeroed), as vx_parse()
+ * stores them; -1 if the header is not there. */
+static __always_inline int vx_fast_addrs(struct vx_pkt *p, const __u8 *nh,
+					 __u8 ipver, const void *data_end)
+{
+	if (ipver == 4 && (const void *)(nh + 20) <= data_end) {
+		__builtin_memcpy(&p->saddr[0], nh + 12, 4);
+		__builtin_memcpy(&p->daddr[0], nh + 16, 4);
+		return 0;
+	}
+	if (ipver == 6 && (const void *)(nh + 40) <= data_end) {
+		__builtin_memcpy(p->saddr, nh + 8, 16);
+		__builtin_memcpy(p->daddr, nh + 24, 16);
+		return 0;
+	}
+	return -1;
+}
+
+/* @p as vx_parse() fills it, from what the fast path found (events and
+ * the policy read the addresses, ports and versions). */
+static __always_inline void vx_fast_fill(struct vx_pkt *p,
+					 const struct vx_fast *f,
+					 const void *data_end)
+{
+	__builtin_memset(p, 0, sizeof(*p));
+	p->ipver = f->ipver;
+	p->l4proto = f->l4proto;
+	p->sport = f->sport;
+	p->dport = f->dport;
+	p->vlans = f->vlans;
+	p->tcp_flags = f->tcp_flags;
+	vx_fast_addrs(p, f->l3, f->ipver, data_end);
+}
+
+/*
+ * The flow cache's part of vx_classify_ports(), for the fast path: @r is
+ * the payload stage's result, @maybe the Bloom filter's answer; the flow is
+ * re-read from the frame: @l3 is the IP header's offset | IP version << 8
+ * | transport << 16, @ports sport << 16 | dport.  Returns
+ * vx_flow_decide()'s result (VX_RES_MISS: the caller goes on to the
+ * endpoint check), or VX_FAST_SLOW where the cache must be written (a
+ * newly identified flow, a class that changed), which is vx_slow()'s.  A
+ * global function: the key and the lookup stay off the XDP program's
+ * stack, and only packets of flows the cache may hold (and those that
+ * identify a flow) pay the call.
+ */
+__noinline int vx_fast_flow(struct xdp_md *ctx, __u32 l3, __u32 ports,
+			    vx_res_t r, __u32 maybe)
+{
+	const __u8 *data, *nh;
+	const void *data_end;
+	struct vx_env env = {};
+	const struct vx_flow_val *fv = 0;
+	struct vx_flow_key k;
+	struct vx_pkt p = {};
+
+	if (!ctx)
+		return VX_FAST_SLOW;
+	data = (const __u8 *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	nh = data + (l3 & 0x1f);
+	p.ipver = (l3 >> 8) & 0xff;
+	p.l4proto = (l3 >> 16) & 0xff;
+	p.sport = ports >> 16;
+	p.dport = ports & 0xffff;
+	if (vx_fast_addrs(&p, nh, p.ipver, data_end))
+		return VX_FAST_SLOW;
+	vx_flow_key(&k, &p);
+	if (maybe)
+		fv = vx_fc_lookup(&env, &k);
+	r = vx_flow_decide(r, fv);
+	return r & VX_RES_STORE ? VX_FAST_SLOW : (int)r;
+}
+
+/* Where the fast path's stages leave the frame for the next one. */
+struct vx_fast_at {
+	const __u8 *l4;      /* the transport header */
+	const __u8 *sa, *da; /* the IP addresses */
+	__u32 room;          /* bytes of the IP packet from l4 on */
+	__u32 off;           /* UDP, TCP: the payload's offset in the frame */
+};
+
+/*
+ * Ethernet, at most two VLAN tags, and an IPv4 header without options or an
+ * IPv6 header: VX_FAST_NEXT with @f's L3 fields and @at set, a result (a
+ * later fragment), or VX_FAST_SLOW.
+ */
+static __always_inline int vx_fast_l3(struct vx_env *env, struct vx_fast *f,
+				      struct vx_fast_at *at, const __u8 *data,
+				      const void *data_end)
+{
+	const __u8 *nh, *l3_end;
+	__u32 off = sizeof(struct ethhdr), plen;
+	__u16 proto;
+
+	if ((const void *)(data + off) > data_end)
+		return VX_FAST_SLOW;
+	f->len = (__u32)((const __u8 *)data_end - data);
+	/* one 16-bit load: struct ethhdr is packed, and clang reads its
+	 * h_proto a byte at a time */
+	proto = *(const __u16 *)(data + 12);
+	/* VLAN tags: one offset for every count, so that the verifier sees
+	 * one state after them, not one per count */
+VX_UNROLL
+	for (int i = 0; i < VX_MAX_VLANS; i++) {
+		if (proto != bpf_htons(ETH_P_8021Q) &&
+		    proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((const void *)(data + off + 4) > data_end)
+			return VX_FAST_SLOW;
+		proto = *(const __u16 *)(data + off + 2);
+		off += 4;
+		f->vlans++;
+	}
+	nh = data + vx_clamp(off, 31);
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		const struct iphdr *iph = (const void *)nh;
+
+		/* no options, not a first fragment (DF may be set) */
+		if ((const void *)(iph + 1) > data_end || nh[0] != 0x45)
+			return VX_FAST_SLOW;
+		plen = bpf_ntohs(iph->tot_len);
+		if (plen < sizeof(*iph) || nh + plen > (const __u8 *)data_end)
+			return VX_FAST_SLOW;
+		f->ipver = 4;
+		f->l4proto = iph->protocol;
+		f->l3 = nh;
+		if (iph->frag_off & bpf_htons(0x1fff)) {
+			/* a later fragment (vx_classify(): its first
+			 * fragment's class if that was stored, which the
+			 * Bloom bit of its reassembly key may say; else
+			 * "fragment") */
+			if (vx_fc_maybe(env, vx_frag_hash_words(
+					iph->saddr, iph->daddr,
+					bpf_ntohs(iph->id), iph->protocol)))
+				return VX_FAST_SLOW;
+			return (int)vx_res(VX_C_FRAGMENT, VX_CONF_PORT);
+		}
+		if (iph->frag_off & bpf_htons(0x2000))
+			return VX_FAST_SLOW;
+		at->l4 = nh + sizeof(*iph);
+		l3_end = nh + plen;
+		at->sa = nh + 12;
+		at->da = nh + 16;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = (const void *)nh;
+
+		if ((const void *)(ip6 + 1) > data_end || (nh[0] >> 4) != 6)
+			return VX_FAST_SLOW;
+		plen = bpf_ntohs(ip6->payload_len);
+		at->l4 = nh + sizeof(*ip6);
+		if (plen == 0 || at->l4 + plen > (const __u8 *)data_end)
+			return VX_FAST_SLOW;
+		f->ipver = 6;
+		f->l4proto = ip6->nexthdr;
+		f->l3 = nh;
+		l3_end = at->l4 + plen;
+		at->sa = nh + 8;
+		at->da = nh + 24;
+	} else {
+		return VX_FAST_SLOW;
+	}
+	at->room = (__u32)(l3_end - at->l4);
+	return VX_FAST_NEXT;
+}
+
+/*
+ * The transport header: UDP and TCP go on (VX_FAST_NEXT, the payload's
+ * length in @q, its offset in @at); ESP, AH, GRE and every transport
+ * vpnxdp does not parse (ICMP, ICMPv6, SCTP...) are judged by the
+ * IP-protocol signatures (vx_classify() -> vx_match_proto()).
+ */
+static __always_inline int vx_fast_l4(struct vx_env *env, struct vx_fast *f,
+				      struct vx_pkt *q, struct vx_fast_at *at,
+				      const __u8 *data, const void *data_end,
+				      __u32 slot)
+{
+	const __u8 *l4 = at->l4;
+	__u32 room = at->room, off, plen;
+	struct vx_verdict v;
+
+	q->l4proto = f->l4proto;
+	q->sport = q->dport = 0;
+	switch (f->l4proto) {
+	case IPPROTO_UDP:
+		if (room < 8 || (const void *)(l4 + 8) > data_end)
+			return VX_FAST_SLOW;
+		plen = ((__u32)l4[4] << 8) | l4[5];
+		if (plen < 8 || plen > room)
+			return VX_FAST_SLOW;
+		at->off = (__u32)(l4 + 8 - data);
+		q->payload_len = plen - 8;
+		return VX_FAST_NEXT;
+	case IPPROTO_TCP:
+		if (room < 20 || (const void *)(l4 + 20) > data_end)
+			return VX_FAST_SLOW;
+		off = (__u32)(l4[12] >> 4) * 4;
+		if (off < 20 || off > room)
+			return VX_FAST_SLOW;
+		f->tcp_flags = l4[13];
+		at->off = (__u32)(l4 + off - data);
+		q->payload_len = room - off;
+		return VX_FAST_NEXT;
+	}
+	/* IPv6 extension headers (and "no next header") are
+	 * vx_parse_ipv6()'s to walk */
+	if (f->ipver == 6 &&
+	    (f->l4proto == IPPROTO_HOPOPTS || f->l4proto == IPPROTO_ROUTING ||
+	     f->l4proto == IPPROTO_FRAGMENT || f->l4proto == IPPROTO_DSTOPTS ||
+	     f->l4proto == IPPROTO_NONE))
+		return VX_FAST_SLOW;
+	/* the parser's minimum header for each (vx_parse_l4) */
+	off = f->l4proto == IPPROTO_ESP ? 8 : f->l4proto == IPPROTO_AH ? 12 :
+	      f->l4proto == IPPROTO_GRE ? 4 : 0;
+	if (room < off || (const void *)(l4 + off) > data_end)
+		return VX_FAST_SLOW;
+	q->payload = l4;
+	q->payload_len = room;
+	v = vx_match_proto(env, q, data_end, slot);
+	if (!VX_CLASS_IS_VPN(v.cls))
+		v.conf = VX_CONF_PORT;
+	return (int)vx_res_of(v);
+}
+
+/* UDP and TCP: vx_classify_ports() on the fast path's parse. */
+static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
+					 struct vx_pkt *q,
+					 const struct vx_fast_at *at,
+					 const __u8 *data, const void *data_end,
+					 __u32 slot)
+{
+	const __u8 *l4 = at->l4;
+	__u32 h, maybe;
+	vx_res_t r;
+	int s;
+
+	f->sport = (__u16)(((__u32)l4[0] << 8) | l4[1]);
+	f->dport = (__u16)(((__u32)l4[2] << 8) | l4[3]);
+	q->sport = f->sport;
+	q->dport = f->dport;
+	/* one clamped offset for every parse path (as vx_classify_ports) */
+	q->payload = data + vx_clamp(at->off, VX_MAX_PAYLOAD_OFF);
+	q->payload_len = vx_clamp(q->payload_len, 0xffff);
+	if (q->payload_len) {
+		__u32 sig = vx_match_sig(env, q, slot);
+
+		s = vx_fast_stage(q, data_end, sig);
+		r = s == VX_FAST_STAGE ?
+		    vx_payload_global(env->ctx, at->off, q->payload_len, f->l4proto, sig) :
+		    (vx_res_t)s;
+	} else {
+		r = vx_res(VX_C_OTHER, VX_CONF_PORT);
+	}
+
+	h = vx_flow_hash2(vx_fast_ep_hash(at->sa, f->ipver, f->sport),
+			  vx_fast_ep_hash(at->da, f->ipver, f->dport), f->l4proto);
+	maybe = vx_fc_maybe(env, h);
+	if (vx_flow_wants(r, maybe)) {
+		/* the flow cache has a say: a flow the filter may hold, or
+		 * one identified by its bytes that may need remembering */
+		s = vx_fast_flow(env->ctx, (__u32)(f->l3 - data) | (__u32)f->ipver << 8 |
+						(__u32)f->l4proto << 16,
+				 (__u32)f->sport << 16 | f->dport, r, maybe);
+		if (s == VX_FAST_SLOW)
+			return VX_FAST_SLOW;
+		r = (vx_res_t)s;
+		if (!(r & VX_RES_MISS))
+			goto done;
+	}
+	/* to or from an endpoint a handshake taught: vx_slow() looks */
+	if (!(r & VX_RES_SELF) && f->l4proto == IPPROTO_UDP && vx_ep_any(env))
+		return VX_FAST_SLOW;
+done:
+	if (!VX_CLASS_IS_VPN(vx_res_cls(r)))
+		return (int)vx_res(VX_C_OTHER, VX_CONF_PORT);
+	return (int)vx_res_plain(r);
+}
+
+/*
+ * Parse and classify @ctx.  Returns the result vx_classify() would give
+ * (vx_res_t), with @f filled, or VX_FAST_SLOW.  @q is scratch:
+ * the predicates' view of the packet (only the fields they read are set).
+ * The caller reuses it for vx_verdict()'s struct vx_pkt, which keeps the
+ * XDP program's frame small enough for vx_slow() to nest under it.
+ */
+static __always_inline int vx_fast_classify(struct xdp_md *ctx, __u32 slot,
+					    struct vx_fast *f, struct vx_pkt *q)
+{
+	const __u8 *data = (const __u8 *)(long)ctx->data;
+	const void *data_end = (void *)(long)ctx->data_end;
+	struct vx_env env = { ctx };
+	struct vx_fast_at at;
+	int r;
+
+	r = vx_fast_l3(&env, f, &at, data, data_end);
+	if (r != VX_FAST_NEXT)
+		return r;
+	r = vx_fast_l4(&env, f, q, &at, data, data_end, slot);
+	if (r != VX_FAST_NEXT)
+		return r;
+	return vx_fast_ports(&env, f, q, &at, data, data_end, slot);
+}
+
+#endif /* VPNXDP_FAST_BPF_H */

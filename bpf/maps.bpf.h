@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every map of the XDP program, and its load-time constants: all the state
+ * the program shares with userspace, in one place.  Layouts of keys and
+ * values are in headers/ (vpnxdp_common.h, vpnxdp_ring.h).
+ *
+ * Every map is pinned by name (LIBBPF_PIN_BY_NAME): `vpnxdp attach` opens
+ * the object with a pin root of /sys/fs/bpf/vpnxdp/IFACE (while attaching,
+ * a private directory beside it), and libbpf pins each map there, or reuses
+ * the one already pinned, so userspace keeps no list of maps to pin.  Users
+ * of the object that must not touch bpffs (replay, tests, the bench) clear
+ * the pin paths before loading (user/core/loader.c).
+ */
+#ifndef VPNXDP_MAPS_BPF_H
+#define VPNXDP_MAPS_BPF_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "vpnxdp_common.h"
+#include "vpnxdp_ring.h"
+
+/* ---------------------------------------------------------- policy */
+
+/* Port signatures: vx_sig_index() (slot, transport, port). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_SIG_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct vx_sig);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_sigs SEC(".maps");
+
+/* IP-protocol signatures: vx_proto_index() (slot, protocol) -> class. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_PROTO_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u8);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_protos SEC(".maps");
+
+/* Rule lists: vx_rules_index() (slot, class). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_RULES_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct vx_class_rules);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_rules SEC(".maps");
+
+/* The inner map templates: userspace creates tries of exactly this shape.
+ * Sizes rather than types: clang emits the key struct of an inner map
+ * template as a BTF forward declaration, which libbpf cannot size. */
+struct vx_pfx4_trie {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VX_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct vx_pfx4_key));
+	__uint(value_size, 1);
+};
+
+struct vx_pfx6_trie {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VX_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(key_size, sizeof(struct vx_pfx6_key));
+	__uint(value_size, 1);
+};
+
+/* Source allow-lists: per slot, one LPM trie per family. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, VX_NSLOTS);
+	__type(key, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, struct vx_pfx4_trie); /* last: a flexible array */
+} vx_pfx4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, VX_NSLOTS);
+	__type(key, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, struct vx_pfx6_trie); /* last: a flexible array */
+} vx_pfx6 SEC(".maps");
+
+/* Per-source rate limits (GCRA state), shared by both slots. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VX_RATELIMIT_SOURCES);
+	__type(key, struct vx_ratelimit_key);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_ratelimit SEC(".maps");
+
+/* The policy in each slot as canonical JSON, for `policy show`; never
+ * read by the data path. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VX_NSLOTS * VX_STORE_CHUNKS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__uint(value_size, VX_STORE_CHUNK);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_store SEC(".maps");
+
+/* Which slot is live, and the policy generation. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vx_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_config SEC(".maps");
+
+/* How the attachment was made (written by attach, read by status). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vx_meta);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_meta SEC(".maps");
+
+/* -------------------------------------------------------- counters */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VX_MAX_CLASS);
+	__type(key, __u32);
+	__type(value, struct vx_counters);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_counters SEC(".maps");
+
+/* ---------------------------------------------------------- caches */
+
+/* Flows identified by their bytes; max_entries is set at attach
+ * (bpf_map__set_max_entries) from --flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VX_FLOWS_DEFAULT);
+	__type(key, struct vx_flow_key);
+	__type(value, struct vx_flow_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_flows SEC(".maps");
+
+/* The Bloom filter in front of vx_flows and vx_frags, and one word more:
+ * VX_FLOWBITS_EP, set once an endpoint has been learned. */
+#define VX_FLOWBITS_EP VX_FLOWBITS_WORDS
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VX_FLOWBITS_WORDS + 1);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_flowbits SEC(".maps");
+
+/* First fragments' verdicts, for the later fragments of their datagram. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VX_FRAGS_MAX);
+	__type(key, struct vx_frag_key);
+	__type(value, struct vx_flow_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_frags SEC(".maps");
+
+/* ------------------------------------------------------- telemetry */
+
+/* Rate records (struct vx_rate_rec) and events (struct vx_event); sizes
+ * set at attach from --ring-size. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VX_RING_DEFAULT);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_rates SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VX_RING_DEFAULT);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_events SEC(".maps");
+
+/* Per CPU: the open rate interval, the event cap, loss counters. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vx_rate_state);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_rstate SEC(".maps");
+
+/* ------------------------------------------------ load-time constants */
+
+/* Set by attach before the program is loaded; the verifier sees them as
+ * constants.  vx_rates_on = 0 removes the rate records from the program
+ * entirely (the benchmarks compare the two). */
+const volatile __u64 vx_interval_ns = VX_INTERVAL_DEFAULT_MS * 1000000ull;
+const volatile __u64 vx_ev_cost_ns = 1000000000ull / VX_EV_RATE_DEFAULT;
+const volatile __u8 vx_rates_on = 1;
+
+#endif /* VPNXDP_MAPS_BPF_H */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The classifier of headers/vpnxdp_classify.h built for userspace: its
+ * signature tables are one compiled policy (struct vx_compiled) instead of
+ * BPF maps, its flow and fragment caches struct vx_fcache instead of LRU
+ * maps.  Unit tests, the fuzzer and differential tests use this to check
+ * the BPF program's verdicts against the same code run on the host.
+ *
+ * flows and frags may be NULL: the classifier then runs without memory,
+ * every packet on its own bytes (non-first fragments stay "fragment").
+ */
+#ifndef VX_CLASSIFY_USER_H
+#define VX_CLASSIFY_USER_H
+
+#include "policy/policy.h"
+#include "flowcache.h"
+#include "vpnxdp_payload.h"
+
+struct vx_env {
+	const struct vx_compiled *pol;
+	struct vx_fcache *flows;  /* key struct vx_flow_key */
+	struct vx_fcache *frags;  /* key struct vx_frag_key */
+};
+
+/* The userspace tables hold one slot: the slot part of an index is dropped. */
+static inline const struct vx_sig *vx_sig_lookup(struct vx_env *env, __u32 index)
+{
+	__u32 i = index % (VX_NL4 * VX_SIG_PORTS);
+
+	return &env->pol->sigs[i / VX_SIG_PORTS][i % VX_SIG_PORTS];
+}
+
+static inline const __u8 *vx_proto_lookup(struct vx_env *env, __u32 index)
+{
+	return &env->pol->protos[index % 256];
+}
+
+static inline vx_res_t vx_payload_run(struct vx_env *env, const struct vx_pkt *p,
+				      const void *data, const void *data_end,
+				      __u32 sig)
+{
+	(void)env;
+	(void)data;
+	return vx_payload_stage(p, data_end, sig);
+}
+
+/* No filter in front of the userspace table: every flow may be there. */
+static inline int vx_fc_maybe(struct vx_env *env, __u32 hash)
+{
+	(void)hash;
+	return env->flows != NULL;
+}
+
+/* No filter here: endpoints are looked up whenever there is a cache. */
+static inline int vx_ep_any(struct vx_env *env)
+{
+	return env->flows != NULL;
+}
+
+static inline void vx_ep_mark(struct vx_env *env)
+{
+	(void)env;
+}
+
+static inline const struct vx_flow_val *vx_fc_lookup(struct vx_env *env,
+						     const struct vx_flow_key *k)
+{
+	return vx_fcache_get(env->flows, k);
+}
+
+static inline void vx_fc_update(struct vx_env *env, const struct vx_flow_key *k,
+				__u32 hash, const struct vx_flow_val *v)
+{
+	(void)hash;
+	vx_fcache_put(env->flows, k, v);
+}
+
+static inline const struct vx_flow_val *vx_frag_lookup(struct vx_env *env,
+						       const struct vx_frag_key *k)
+{
+	return vx_fcache_get(env->frags, k);
+}
+
+static inline void vx_frag_update(struct vx_env *env, const struct vx_frag_key *k,
+				  const struct vx_flow_val *v)
+{
+	vx_fcache_put(env->frags, k, v);
+}
+
+#include "vpnxdp_classify.h"
+
+#endif

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "flowcache.h"
+
+int vx_fcache_init(struct vx_fcache *c, size_t ksize, size_t max_entries)
+{
+	memset(c, 0, sizeof(*c));
+	c->max = max_entries ? max_entries : 1;
+	return vx_htab_init(&c->tab, ksize, sizeof(struct vx_flow_val));
+}
+
+void vx_fcache_free(struct vx_fcache *c)
+{
+	vx_htab_free(&c->tab);
+	memset(c, 0, sizeof(*c));
+}
+
+void vx_fcache_clear(struct vx_fcache *c)
+{
+	vx_htab_clear(&c->tab);
+}
+
+const struct vx_flow_val *vx_fcache_get(const struct vx_fcache *c, const void *key)
+{
+	return c ? vx_htab_get(&c->tab, key) : NULL;
+}
+
+void vx_fcache_put(struct vx_fcache *c, const void *key, const struct vx_flow_val *v)
+{
+	if (!c || !c->tab.buckets)
+		return;
+	if (!vx_htab_get(&c->tab, key) && c->tab.count >= c->max)
+		vx_fcache_clear(c);
+	/* out of memory: the entry is forgotten, as an LRU may */
+	(void)vx_htab_put(&c->tab, key, v);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reading the per-CPU counters of an attachment, summed over CPUs. */
+#ifndef VX_COUNTERS_H
+#define VX_COUNTERS_H
+
+#include "vpnxdp_common.h"
+
+/* Add every field of @src to @dst. */
+void vx_counters_add(struct vx_counters *dst, const struct vx_counters *src);
+
+/* Fill @out[VX_NCLASS] from the per-CPU counters map @fd (one batch
+ * lookup), summed over CPUs.  Returns 0 or a negative errno. */
+int vx_counters_read(int fd, struct vx_counters *out);
+
+#endif

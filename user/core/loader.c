@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "core/loader.h"
+#include "core/log.h"
+#include "policy/maps.h"
+#include "policy/policy.h"
+
+/* Where each map is pinned: under @root by its name, or (NULL) nowhere.
+ * libbpf pins by name into /sys/fs/bpf unless told otherwise, so a user of
+ * the object that wants no pins must clear every map's path. */
+static int vx_set_pins(struct vpnxdp_bpf *s, const char *root)
+{
+	struct bpf_map *m;
+	char path[4096];
+	int err;
+
+	bpf_object__for_each_map(m, s->obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		if (root)
+			snprintf(path, sizeof(path), "%s/%s", root, bpf_map__name(m));
+		err = bpf_map__set_pin_path(m, root ? path : NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int vx_apply_opts(struct vpnxdp_bpf *s, const struct vx_load_opts *o)
+{
+	int err = vx_set_pins(s, o->pin_root);
+
+	if (err) {
+		vx_err("cannot set the pin paths: %s", strerror(-err));
+		return err;
+	}
+	if (o->interval_ns)
+		s->rodata->vx_interval_ns = o->interval_ns;
+	if (o->rates_off)
+		s->rodata->vx_rates_on = 0;
+	if (o->flows)
+		err = bpf_map__set_max_entries(s->maps.vx_flows, o->flows);
+	if (!err && o->ring_size)
+		err = bpf_map__set_max_entries(s->maps.vx_rates, o->ring_size);
+	if (!err && o->ring_size)
+		err = bpf_map__set_max_entries(s->maps.vx_events, o->ring_size);
+	if (err)
+		vx_err("cannot size the maps: %s", strerror(-err));
+	if (!err && o->maps_only)
+		bpf_program__set_autoload(s->progs.vpnxdp_xdp, false);
+	return err;
+}
+
+struct vpnxdp_bpf *vx_open(const struct vx_load_opts *o)
+{
+	struct vpnxdp_bpf *s = vpnxdp_bpf__open();
+	int err;
+
+	if (!s) {
+		vx_err("cannot open the embedded BPF object: %s", strerror(errno));
+		return NULL;
+	}
+	err = vx_apply_opts(s, o);
+	if (err) {
+		vpnxdp_bpf__destroy(s);
+		errno = -err;
+		return NULL;
+	}
+	return s;
+}
+
+struct vpnxdp_bpf *vx_load(const struct vx_load_opts *o)
+{
+	struct vpnxdp_bpf *s = vx_open(o);
+	int err;
+
+	if (!s)
+		return NULL;
+	err = vpnxdp_bpf__load(s);
+	if (err) {
+		vx_err("cannot load the BPF %s: %s%s", o->maps_only ? "maps" : "program",
+		       strerror(-err),
+		       err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN: run as root)" : "");
+		vpnxdp_bpf__destroy(s);
+		errno = -err;
+		return NULL;
+	}
+	return s;
+}
+
+int vx_load_policy(struct vpnxdp_bpf *s, const struct vx_policy *pol,
+		   const struct vx_compiled *c)
+{
+	char *json = vx_policy_to_json(pol, 0, false);
+	int err;
+
+	if (!json) {
+		vx_err("out of memory");
+		return -ENOMEM;
+	}
+	err = c ? vx_policy_install_compiled(s, 0, pol, c, json) :
+		  vx_policy_install(s, 0, pol, json);
+	if (!err)
+		err = vx_slot_switch(s, 0, 1);
+	if (err)
+		vx_err("cannot write the policy maps: %s", strerror(-err));
+	free(json);
+	return err;
+}
