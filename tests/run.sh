@@ -95,9 +95,22 @@ if [ $# -eq 0 ]; then
 	echo "FAIL run.sh: no suites given"
 	total_fail=1
 fi
+# vpnxdp's maps are pinned by name: a load that forgets to give them a pin
+# root (or to clear their pin paths) pins them into the bpffs root, where
+# they would outlive the run.  Whatever appears there named vx_* fails it.
+bpffs_vx() { ls /sys/fs/bpf 2>/dev/null | grep '^vx_' | sort; }
+root_before=$(bpffs_vx)
+
 for s in "$@"; do
 	run_suite "$s"
 done
+
+leaked=$(comm -13 <(printf '%s\n' "$root_before") <(bpffs_vx) | tr '\n' ' ')
+if [ -n "${leaked// /}" ]; then
+	echo "FAIL bpffs_root_untouched: pinned into /sys/fs/bpf by this run: $leaked"
+	total_fail=$((total_fail + 1))
+	summary+=("$(printf '%-40s pass=%-4s fail=%-4s skip=%-4s' bpffs_root_untouched 0 1 0)")
+fi
 
 echo
 echo "=== summary (logs in $LOGDIR/)"

@@ -110,3 +110,24 @@ t_eq selftest_mixed_line "$last" "4 passed, 4 failed"
 t_eq selftest_mixed_rc "$rc" 1
 n=$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$TMP/out")
 t_eq selftest_one_closing_line "$n" 1
+
+# A suite that pins a map into the bpffs root (what a load without a pin
+# root does with vpnxdp's pinned-by-name maps) fails the run.
+if [ "$(id -u)" -eq 0 ] && command -v bpftool >/dev/null &&
+	[ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ]; then
+	LEAK=vx_selftest_leak_$$
+	cat >"$S/leak.sh" <<X
+bpftool map create /sys/fs/bpf/$LEAK type array key 4 value 4 entries 1 name vxleak
+echo "PASS pinned_one"
+X
+	run "$S/leak.sh"
+	rm -f "/sys/fs/bpf/$LEAK"
+	t_eq selftest_bpffs_leak_line "$last" "1 passed, 1 failed"
+	if grep -q "^FAIL bpffs_root_untouched: .*$LEAK" "$TMP/out"; then
+		t_pass selftest_bpffs_leak_named
+	else
+		t_fail selftest_bpffs_leak_named "$(grep bpffs "$TMP/out" | head -2)"
+	fi
+else
+	t_skip selftest_bpffs_leak "needs root, bpftool and bpffs at /sys/fs/bpf"
+fi
