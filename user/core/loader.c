@@ -32,7 +32,7 @@ static int vx_set_pins(struct vpnxdp_bpf *s, const char *root)
 
 static int vx_apply_opts(struct vpnxdp_bpf *s, const struct vx_load_opts *o)
 {
-	int err = vx_set_pins(s, o->pin_root);
+	int err = vx_set_pins(s, o->pin_root), ncpu;
 
 	if (err) {
 		vx_err("cannot set the pin paths: %s", strerror(-err));
@@ -42,7 +42,10 @@ static int vx_apply_opts(struct vpnxdp_bpf *s, const struct vx_load_opts *o)
 		s->rodata->vx_interval_ns = o->interval_ns;
 	if (o->rates_off)
 		s->rodata->vx_rates_on = 0;
-	if (o->flows)
+	/* One flush timer per possible CPU (bpf/maps.bpf.h, vx_rtimer). */
+	ncpu = libbpf_num_possible_cpus();
+	err = ncpu > 0 ? bpf_map__set_max_entries(s->maps.vx_rtimer, (__u32)ncpu) : ncpu;
+	if (!err && o->flows)
 		err = bpf_map__set_max_entries(s->maps.vx_flows, o->flows);
 	if (!err && o->ring_size)
 		err = bpf_map__set_max_entries(s->maps.vx_rates, o->ring_size);
