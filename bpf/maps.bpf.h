@@ -4,12 +4,12 @@
  * the program shares with userspace, in one place.  Layouts of keys and
  * values are in headers/ (vpnxdp_common.h, vpnxdp_ring.h).
  *
- * Every map is pinned by name (LIBBPF_PIN_BY_NAME): `vpnxdp attach` opens
- * the object with a pin root of /sys/fs/bpf/vpnxdp/IFACE (while attaching,
- * a private directory beside it), and libbpf pins each map there, or reuses
- * the one already pinned, so userspace keeps no list of maps to pin.  Users
- * of the object that must not touch bpffs (replay, tests, the bench) clear
- * the pin paths before loading (user/core/loader.c).
+ * Every map is pinned by name (LIBBPF_PIN_BY_NAME) in the attachment's
+ * directory, /sys/fs/bpf/vpnxdp/IFACE: `vpnxdp attach` pins each map of the
+ * object under its own name (into a directory it checked, so not through
+ * libbpf's pinning, which the loader turns off: user/core/loader.c), and
+ * every later command finds each map of the object by that name, so
+ * userspace keeps no list of maps.
  *
  * vx_meta and vx_store are userspace's alone: the program never references
  * them.  It references every other map, and user/core/pins.c checks that a

@@ -180,13 +180,19 @@ struct vx_events_opts {
 	unsigned int count;
 };
 
-/* Consume and print until a signal, --count events, or the reader going
- * away; every second, say what the cap and the ring suppressed. */
+/* Consume and print until a signal, --count events, the reader going
+ * away, or every attachment gone (exit code 1, after what was queued);
+ * every second, say what the cap and the ring suppressed. */
 static int vx_events_loop(struct vx_reader *l, struct vx_ev_opts *o)
 {
 	__u64 next_check = vx_mono_ns() + 1000000000ull;
 
 	while (!vx_reader_stop) {
+		if (vx_reader_check(l, 200000000ull, true) == 0) {
+			vx_reader_consume(l);
+			fflush(stdout);
+			return VX_EXIT_INPUT;
+		}
 		if (vx_reader_consume(l) < 0 && !o->failed && !(o->count && o->seen >= o->count)) {
 			vx_err("reading the event ring buffers failed: %s", strerror(errno));
 			return VX_EXIT_SYSTEM;
@@ -245,5 +251,6 @@ const struct vx_cmd vx_cmd_events = {
 	.flags = VX_CMD_JSON | VX_CMD_PRIV | VX_CMD_BPFFS,
 	.synopsis = "[IFACE] [--json] [--count N]",
 	.help = "    Stream drop and new-flow events (rate-capped per CPU), one per line,\n"
-		"    from every attached interface by default.",
+		"    from every attached interface by default; says when an interface\n"
+		"    goes away, and ends (exit 1) when none is left.",
 };
