@@ -45,13 +45,18 @@ unsigned long long vx_caps_missing(unsigned long long mask)
 	return mask & ~eff;
 }
 
-/* "A, B and C" for the capabilities of @mask. */
+/* "A, B and C" for the capabilities of @mask, in the order they are
+ * usually named. */
 static void vx_caps_list(char *buf, size_t len, unsigned long long mask)
 {
+	static const int order[] = { VX_CAP_BPF, VX_CAP_NET_ADMIN, VX_CAP_PERFMON,
+				     VX_CAP_SYS_ADMIN, VX_CAP_DAC_OVERRIDE };
 	int n = __builtin_popcountll(mask), k = 0;
 
 	buf[0] = 0;
-	for (int c = 0; c < 64; c++) {
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int c = order[i];
+
 		if (!(mask & (1ull << c)))
 			continue;
 		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
