@@ -121,6 +121,9 @@ for s in $SETS; do
 		else
 			t_fail "${set_name}_${c}" "${why#; }: $(head -c 200 "$TMP/err")"
 		fi
-		[ "$c" = attach ] && topo_in_a "$VPNXDP" detach "$TOPO_IF_A" >/dev/null 2>&1
+		if [ "$c" = attach ]; then
+			topo_in_a "$VPNXDP" detach "$TOPO_IF_A" >/dev/null 2>&1
+		fi
 	done
 done
+exit 0

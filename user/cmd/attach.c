@@ -137,7 +137,7 @@ static int vx_attach_leftovers(struct vx_attaching *at)
 		struct vx_live l;
 
 		if (!vx_entry_parse(names[k], ifname, &pid) || !pid ||
-		    strcmp(ifname, at->ifname))
+		    strcmp(ifname, at->ifname) != 0)
 			continue;
 		if (vx_pins_examine(&p, at->root_fd, names[k]) != 0) {
 			vx_err("%s/%s: %s: refusing it", VX_PIN_ROOT, names[k], p.why);

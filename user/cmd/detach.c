@@ -97,7 +97,7 @@ static int vx_detach_locked(int root, const char *ifname)
 	int n = vx_dir_entries(root, names, 256), pid, ret = -1, r;
 
 	for (int k = 0; k < n; k++) {
-		if (!vx_entry_parse(names[k], ifn, &pid) || strcmp(ifn, ifname))
+		if (!vx_entry_parse(names[k], ifn, &pid) || strcmp(ifn, ifname) != 0)
 			continue;
 		r = vx_detach_one(root, names[k]);
 		if (r > ret)

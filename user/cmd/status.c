@@ -46,7 +46,7 @@ static json_t *vx_status_json(const struct vx_status *s)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "interface", json_string(s->p.ifname[0] ? s->p.ifname : s->p.name));
-	if (strcmp(s->p.ifname, s->p.name))
+	if (strcmp(s->p.ifname, s->p.name) != 0)
 		json_object_set_new(o, "entry", json_string(s->p.name));
 	json_object_set_new(o, "state", json_string(vx_status_state(s)));
 	if (s->err || s->p.corrupt)
@@ -158,7 +158,7 @@ static int vx_status_list(int root, const char *ifname, json_t *arr)
 	bool busy = vx_fd_locked(root);
 
 	for (int k = 0; k < n; k++) {
-		if (ifname && (!vx_entry_parse(names[k], ifn, &pid) || strcmp(ifn, ifname)))
+		if (ifname && (!vx_entry_parse(names[k], ifn, &pid) || strcmp(ifn, ifname) != 0))
 			continue;
 		vx_status_one(root, names[k], busy, arr);
 		shown++;

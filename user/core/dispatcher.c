@@ -21,35 +21,50 @@
  * kernel refuses, falls back to attaching by netlink without saying so;
  * vpnxdp must know before it attaches.
  */
+/* The BTF of int prog0(struct xdp_md *ctx), loaded: its function's id. */
+static int vx_probe_btf(struct btf *b)
+{
+	int i = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	int st = btf__add_struct(b, "xdp_md", 0);
+	int ptr = st > 0 ? btf__add_ptr(b, st) : st;
+	int proto = i > 0 ? btf__add_func_proto(b, i) : i;
+	int fn;
+
+	if (i < 0 || st < 0 || ptr < 0 || proto < 0 || btf__add_func_param(b, "ctx", ptr))
+		return -EINVAL;
+	fn = btf__add_func(b, "prog0", BTF_FUNC_GLOBAL, proto);
+	if (fn < 0)
+		return fn;
+	return btf__load_into_kernel(b) ? -errno : fn;
+}
+
 static int vx_probe_ext(int target_fd, __u32 btf_id)
 {
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o);
 	struct btf *b = btf__new_empty();
-	int i, st, ptr, proto, fn, fd = -ENOMEM;
-	struct bpf_func_info fi;
+	struct bpf_func_info fi = { 0 };
+	int fn, fd;
 
 	if (!b)
 		return -ENOMEM;
-	i = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
-	st = btf__add_struct(b, "xdp_md", 0);
-	ptr = btf__add_ptr(b, st);
-	proto = btf__add_func_proto(b, i);
-	if (i > 0 && st > 0 && ptr > 0 && proto > 0 && !btf__add_func_param(b, "ctx", ptr) &&
-	    (fn = btf__add_func(b, "prog0", BTF_FUNC_GLOBAL, proto)) > 0 &&
-	    !btf__load_into_kernel(b)) {
-		LIBBPF_OPTS(bpf_prog_load_opts, o, .prog_btf_fd = btf__fd(b),
-			    .func_info = &fi, .func_info_cnt = 1,
-			    .func_info_rec_size = sizeof(fi),
-			    .attach_prog_fd = (__u32)target_fd, .attach_btf_id = btf_id);
-
-		fi.insn_off = 0;
-		fi.type_id = (__u32)fn;
-		fd = bpf_prog_load(BPF_PROG_TYPE_EXT, "vx_probe", "GPL", insns, 2, &o);
-		fd = fd < 0 ? -errno : fd;
+	fn = vx_probe_btf(b);
+	if (fn < 0) {
+		btf__free(b);
+		return fn;
 	}
+	fi.type_id = (__u32)fn;
+	o.prog_btf_fd = (__u32)btf__fd(b);
+	o.func_info = &fi;
+	o.func_info_cnt = 1;
+	o.func_info_rec_size = sizeof(fi);
+	o.attach_prog_fd = (__u32)target_fd;
+	o.attach_btf_id = btf_id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_EXT, "vx_probe", "GPL", insns, 2, &o);
+	fd = fd < 0 ? -errno : fd;
 	btf__free(b);
 	if (fd >= 0)
 		close(fd);
@@ -112,7 +127,7 @@ int vx_dispatcher_present(int ifindex)
 bool vx_prog_uses_map(int fd, __u32 map_id)
 {
 	struct bpf_prog_info info = {};
-	__u32 ids[64], len = sizeof(info);
+	__u32 ids[64] = { 0 }, len = sizeof(info);
 
 	info.nr_map_ids = 64;
 	info.map_ids = (__u64)(unsigned long)ids;

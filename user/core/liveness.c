@@ -104,8 +104,10 @@ static void vx_unknown(struct vx_live *l, int err, const char *what)
 		 strerror(-err), vx_caps_hint(err, VX_CAPS(VX_CAP_SYS_ADMIN)));
 }
 
-/* No program pin (an attach interrupted right after a netlink attach):
- * is the program on the interface the one using this attachment's maps? */
+/* No program pin (an attach interrupted right after libxdp attached): is
+ * an entry of the dispatcher on the interface, or the program on it (libxdp
+ * may have gone without its dispatcher), the one using this attachment's
+ * maps? */
 static void vx_state_find(const struct vx_pins *p, struct vx_live *l, __u32 id)
 {
 	int fd, found;
@@ -116,11 +118,11 @@ static void vx_state_find(const struct vx_pins *p, struct vx_live *l, __u32 id)
 		snprintf(l->why, sizeof(l->why), "nothing of this attachment was attached");
 		return;
 	}
-	if (p->meta_ok && p->meta.path == VX_PATH_DISPATCHER) {
-		found = vx_dispatcher_find((int)l->ifindex, 0, p->counters_id, &l->prog_id);
-		if (found < 0)
-			return vx_unknown(l, found, "looking inside libxdp's dispatcher");
-		l->st = found ? VX_ST_LIVE : VX_ST_STALE;
+	found = vx_dispatcher_find((int)l->ifindex, 0, p->counters_id, &l->prog_id);
+	if (found < 0)
+		return vx_unknown(l, found, "looking inside libxdp's dispatcher");
+	if (found) {
+		l->st = VX_ST_LIVE;
 		return;
 	}
 	fd = bpf_prog_get_fd_by_id(id);
@@ -143,7 +145,7 @@ static void vx_state_netlink(const struct vx_pins *p, struct vx_live *l)
 
 	l->ifindex = p->meta_ok ? p->meta.ifindex : if_nametoindex(p->ifname);
 	/* bpf_xdp_query() answers 0 for an ifindex that does not exist */
-	if (!l->ifindex || !if_indextoname(l->ifindex, name) || strcmp(name, p->ifname)) {
+	if (!l->ifindex || !if_indextoname(l->ifindex, name) || strcmp(name, p->ifname) != 0) {
 		l->st = VX_ST_STALE;
 		snprintf(l->why, sizeof(l->why), "interface %s is gone", p->ifname);
 		return;

@@ -53,7 +53,8 @@ static void vx_corrupt(struct vx_pins *p, const char *fmt, ...)
 		return;
 	p->corrupt = true;
 	va_start(ap, fmt);
-	vsnprintf(p->why, sizeof(p->why), fmt, ap);
+	/* the analyzer's false positive of core/log.c */
+	vsnprintf(p->why, sizeof(p->why), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	va_end(ap);
 }
 
@@ -188,7 +189,7 @@ static bool vx_ids_have(const __u32 *ids, __u32 n, __u32 id)
  * tag, and using the maps pinned beside it. */
 static void vx_prog_check(struct vx_pins *p, const __u32 *want, int nwant)
 {
-	__u32 ids[VX_MAX_MAP_IDS], len;
+	__u32 ids[VX_MAX_MAP_IDS] = { 0 }, len;
 	struct bpf_prog_info info;
 
 	p->prog_fd = vx_pin_get(p->dir_fd, "prog");
@@ -214,7 +215,7 @@ static void vx_prog_check(struct vx_pins *p, const __u32 *want, int nwant)
 			   info.type);
 	} else if (p->meta_ok && p->meta.prog_id &&
 		   (info.id != p->meta.prog_id ||
-		    memcmp(info.tag, p->meta.prog_tag, sizeof(info.tag)))) {
+		    memcmp(info.tag, p->meta.prog_tag, sizeof(info.tag)) != 0)) {
 		vx_corrupt(p, "prog: program %u is not the one this attachment recorded "
 			   "(%u; the tags differ or the ids do)", info.id, p->meta.prog_id);
 	}

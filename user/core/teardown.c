@@ -18,6 +18,7 @@
 static int vx_netlink_off(const struct vx_pins *p, const struct vx_live *l)
 {
 	int fd = p->prog_fd >= 0 ? dup(p->prog_fd) : bpf_prog_get_fd_by_id(l->prog_id);
+	LIBBPF_OPTS(bpf_xdp_attach_opts, o);
 	__u32 flags = XDP_FLAGS_REPLACE;
 	int err;
 
@@ -29,11 +30,8 @@ static int vx_netlink_off(const struct vx_pins *p, const struct vx_live *l)
 	}
 	flags |= l->mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE :
 		 l->mode == XDP_MODE_HW ? XDP_FLAGS_HW_MODE : XDP_FLAGS_DRV_MODE;
-	{
-		LIBBPF_OPTS(bpf_xdp_attach_opts, o, .old_prog_fd = fd);
-
-		err = bpf_xdp_attach((int)l->ifindex, -1, flags, &o);
-	}
+	o.old_prog_fd = fd;
+	err = bpf_xdp_attach((int)l->ifindex, -1, flags, &o);
 	close(fd);
 	if (err)
 		vx_err("%s: cannot detach XDP program %u: %s%s", p->ifname, l->prog_id,
@@ -52,7 +50,9 @@ int vx_xdp_off(const struct vx_pins *p, const struct vx_live *l)
 			       strerror(-err));
 		return err;
 	}
-	if (p->meta_ok && p->meta.path == VX_PATH_DISPATCHER)
+	/* by what is on the interface, not by what the attach meant to do:
+	 * libxdp goes without its dispatcher when it cannot use one */
+	if (vx_dispatcher_present((int)l->ifindex) == 1)
 		return vx_dispatcher_detach((int)l->ifindex, l->prog_id);
 	return vx_netlink_off(p, l);
 }

@@ -32,11 +32,11 @@ static bool vx_try_skb(struct vx_xdp_on *x, int err)
 
 int vx_link_on(struct vx_xdp_on *x, int prog_fd)
 {
+	LIBBPF_OPTS(bpf_link_create_opts, o);
 	int err;
 
 	do {
-		LIBBPF_OPTS(bpf_link_create_opts, o, .flags = vx_mode_flag(x->mode));
-
+		o.flags = vx_mode_flag(x->mode);
 		x->link_fd = bpf_link_create(prog_fd, x->ifindex, BPF_XDP, &o);
 		err = x->link_fd < 0 ? -errno : 0;
 	} while (err && vx_try_skb(x, err));
