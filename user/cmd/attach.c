@@ -351,6 +351,22 @@ static int vx_attach_lost(struct vx_attaching *at)
 	return VX_EXIT_INPUT;
 }
 
+/* After the attach call returned @err: someone else got there (the
+ * answer: theirs), it failed (said), or it is on: recorded.  Returns an
+ * exit code, or -1 when attached. */
+static int vx_attach_result(struct vx_attaching *at, int err)
+{
+	if (err == -EBUSY || err == -EEXIST)
+		return vx_attach_lost(at);
+	if (err) {
+		vx_xdp_on_error(&at->x, err);
+		return VX_EXIT_SYSTEM;
+	}
+	at->attached = true;
+	at->meta.mode = at->x.mode;
+	return -1;
+}
+
 /* vpnxdp's own link: load, record, pin the program, attach, pin the link. */
 static int vx_attach_link(struct vx_attaching *at)
 {
@@ -364,15 +380,9 @@ static int vx_attach_link(struct vx_attaching *at)
 	fd = bpf_program__fd(at->prog->progs.vpnxdp_xdp);
 	if (vx_attach_pin_prog(at, fd))
 		return VX_EXIT_SYSTEM;
-	err = vx_link_on(&at->x, fd);
-	if (err == -EBUSY || err == -EEXIST)
-		return vx_attach_lost(at);
-	if (err) {
-		vx_xdp_on_error(&at->x, err);
-		return VX_EXIT_SYSTEM;
-	}
-	at->attached = true;
-	at->meta.mode = at->x.mode;
+	err = vx_attach_result(at, vx_link_on(&at->x, fd));
+	if (err >= 0)
+		return err;
 	err = vx_pin_put(at->x.link_fd, at->tmp_fd, "link");
 	if (!err)
 		err = vx_attach_meta_write(at);
@@ -394,15 +404,9 @@ static int vx_attach_libxdp(struct vx_attaching *at)
 		vx_err("libxdp cannot use the BPF object: %s", strerror(-err));
 		return VX_EXIT_SYSTEM;
 	}
-	err = vx_libxdp_on(&at->x, at->xprog);
-	if (err == -EBUSY || err == -EEXIST)
-		return vx_attach_lost(at);
-	if (err) {
-		vx_xdp_on_error(&at->x, err);
-		return VX_EXIT_SYSTEM;
-	}
-	at->attached = true;
-	at->meta.mode = at->x.mode;
+	err = vx_attach_result(at, vx_libxdp_on(&at->x, at->xprog));
+	if (err >= 0)
+		return err;
 	at->meta.path = at->x.path;
 	at->meta.multiprog = at->x.path == VX_PATH_DISPATCHER;
 	return vx_attach_pin_prog(at, xdp_program__fd(at->xprog)) ? VX_EXIT_SYSTEM

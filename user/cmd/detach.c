@@ -27,9 +27,11 @@ static const char *vx_detach_refusal(const struct vx_pins *p, const struct vx_li
 		       "(nsenter --net=/var/run/netns/NS vpnxdp detach ...)";
 	if (l->st == VX_ST_UNKNOWN)
 		return "cannot tell whether its program is on the interface";
-	/* vpnxdp's link is its own; a program attached by netlink is taken
-	 * off only if it is vpnxdp's */
-	if (l->st == VX_ST_LIVE && p->corrupt && p->link_fd < 0 && !p->prog_ours)
+	/* vpnxdp's link is its own, and a program found without a pin was
+	 * found by vpnxdp's name and this attachment's maps; a pinned one is
+	 * taken off only if it is vpnxdp's */
+	if (l->st == VX_ST_LIVE && p->corrupt && p->link_fd < 0 && p->prog_fd >= 0 &&
+	    !p->prog_ours)
 		return "the program on the interface is not vpnxdp's";
 	return NULL;
 }
