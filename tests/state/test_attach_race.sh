@@ -31,15 +31,18 @@ entries() { iso ls /sys/fs/bpf/vpnxdp 2>/dev/null | grep -E "^$IF(:|$)" | tr '\n
 
 # Hold attach A at its attach call; run @1 (a shell command) from gdb's
 # shell while it waits; let A go on.  A's output in $TMP/a.*.
-held_attach() { # SHELL-COMMAND
-	cat >"$TMP/race.gdb" <<EOF
-set pagination off
-set confirm off
-set breakpoint pending on
-break bpf_link_create
-break xdp_program__attach
+held_attach() { # SHELL-COMMAND FUNCTION...
+	local cmd=$1 f
+	shift
+	{
+		echo "set pagination off"
+		echo "set confirm off"
+		echo "set breakpoint pending on"
+		for f in "$@"; do echo "break $f"; done
+	} >"$TMP/race.gdb"
+	cat >>"$TMP/race.gdb" <<EOF
 run attach $IF >$TMP/a.out 2>$TMP/a.err
-shell $1
+shell $cmd
 continue
 quit
 EOF
@@ -50,7 +53,8 @@ EOF
 	grep -q '^Breakpoint [0-9], ' "$TMP/gdb.out"
 }
 
-# --- two attaches: B starts while A is held, and waits or wins
+# --- two attaches: B starts while A is held (just before it attaches, or
+# attached and about to rename its directory into place), and waits or wins
 cat >"$TMP/b.sh" <<BSH
 ( "$VPNXDP" attach "$IF" >"$TMP/b.out" 2>"$TMP/b.err"; echo \$? >"$TMP/b.rc" ) &
 for i in \$(seq 200); do
@@ -59,37 +63,45 @@ for i in \$(seq 200); do
 	sleep 0.05
 done
 BSH
-if ! held_attach "sh $TMP/b.sh"; then
-	t_fail race_held "attach was never held at its attach call: $(tail -3 "$TMP/gdb.out" | tr '\n' ' ')"
-	exit 1
-fi
-for ((i = 0; i < 200; i++)); do [ -s "$TMP/b.rc" ] && break; sleep 0.05; done
-arc=$(cat "$TMP/a.rc") brc=$(cat "$TMP/b.rc" 2>/dev/null)
-prog=$(prog_on)
-echo "# A: exit $arc: $(head -c 200 "$TMP/a.out" "$TMP/a.err" | tr '\n' ' ')"
-echo "# B: exit $brc: $(head -c 200 "$TMP/b.out" "$TMP/b.err" | tr '\n' ' ')"
-if [ "$arc" = 0 ] && [ "$brc" = 0 ]; then
-	t_pass race_both_exit_0
-else
-	t_fail race_both_exit_0 "A exit $arc ($(head -c 200 "$TMP/a.err")), B exit $brc ($(head -c 200 "$TMP/b.err"))"
-fi
-# one of them attached, the other reports that one
-if grep -q "$IF: attached (" "$TMP/a.out" "$TMP/b.out" &&
-   cat "$TMP/a.out" "$TMP/b.out" | grep -q "$IF: already attached (.*program id $prog); nothing changed"; then
-	t_pass race_loser_reports_the_winner
-else
-	t_fail race_loser_reports_the_winner "on $IF: ${prog:-none}; A: $(head -c 200 "$TMP/a.out"); B: $(head -c 200 "$TMP/b.out")"
-fi
-if [ "$(entries)" = "$IF " ] && [ "$(vx status "$IF" --json | /usr/bin/python3 -c 'import json,sys; i=json.load(sys.stdin)["interfaces"]; print(len(i), i[0]["state"], i[0]["program_id"])')" = "1 attached $prog" ]; then
-	t_pass race_one_attachment
-else
-	t_fail race_one_attachment "entries: $(entries); on $IF: ${prog:-none}"
-fi
-vx detach "$IF" >/dev/null 2>&1
+race() { # NAME FUNCTION...: A held at the first of FUNCTION it reaches
+	local n=$1 arc brc prog i
+	shift
+	rm -f "$TMP"/a.* "$TMP"/b.out "$TMP"/b.err "$TMP"/b.rc
+	if ! held_attach "sh $TMP/b.sh" "$@"; then
+		t_fail "${n}_held" "attach was never held at $*: $(tail -3 "$TMP/gdb.out" | tr '\n' ' ')"
+		return
+	fi
+	for ((i = 0; i < 200; i++)); do [ -s "$TMP/b.rc" ] && break; sleep 0.05; done
+	arc=$(cat "$TMP/a.rc") brc=$(cat "$TMP/b.rc" 2>/dev/null)
+	prog=$(prog_on)
+	echo "# $n: A: exit $arc: $(cat "$TMP/a.out" "$TMP/a.err" | tr '\n' ' ')"
+	echo "# $n: B: exit $brc: $(cat "$TMP/b.out" "$TMP/b.err" | tr '\n' ' ')"
+	if [ "$arc" = 0 ] && [ "$brc" = 0 ]; then
+		t_pass "${n}_both_exit_0"
+	else
+		t_fail "${n}_both_exit_0" "A exit $arc ($(head -c 200 "$TMP/a.err")), B exit $brc ($(head -c 200 "$TMP/b.err"))"
+	fi
+	# one of them attached, the other reports that one
+	if grep -q "$IF: attached (" "$TMP/a.out" "$TMP/b.out" &&
+	   cat "$TMP/a.out" "$TMP/b.out" | grep -q "$IF: already attached (.*program id $prog); nothing changed"; then
+		t_pass "${n}_loser_reports_the_winner"
+	else
+		t_fail "${n}_loser_reports_the_winner" "on $IF: ${prog:-none}; A: $(head -c 200 "$TMP/a.out"); B: $(head -c 200 "$TMP/b.out")"
+	fi
+	if [ "$(entries)" = "$IF " ] && [ "$(vx status "$IF" --json | /usr/bin/python3 -c 'import json,sys; i=json.load(sys.stdin)["interfaces"]; print(len(i), i[0]["state"], i[0]["program_id"])')" = "1 attached $prog" ]; then
+		t_pass "${n}_one_attachment"
+	else
+		t_fail "${n}_one_attachment" "entries: $(entries); on $IF: ${prog:-none}"
+	fi
+	vx detach "$IF" >"$TMP/d.out" 2>&1 || echo "# detach: $(cat "$TMP/d.out")"
+}
+race race bpf_link_create xdp_program__attach
+race race_before_rename vx_subdir_rename rename
 
 # --- a foreign program takes the interface while attach is held there
-rm -f "$TMP"/a.* "$TMP"/b.out "$TMP"/b.err "$TMP"/b.rc
-held_attach "ip link set dev $IF xdpdrv obj $PWD/build/bench/null.bpf.o sec xdp" ||
+rm -f "$TMP"/a.*
+held_attach "ip link set dev $IF xdpdrv obj $PWD/build/bench/null.bpf.o sec xdp" \
+	bpf_link_create xdp_program__attach ||
 	t_fail foreign_held "attach was never held: $(tail -3 "$TMP/gdb.out" | tr '\n' ' ')"
 arc=$(cat "$TMP/a.rc")
 if [ "$arc" = 1 ] && grep -q "$IF already runs XDP program 'xdp_null_pass' (id [0-9]*), not vpnxdp's" "$TMP/a.err" &&

@@ -118,6 +118,18 @@ real_variant() { # VARIANT HOW...
 real_variant wrong_type "d=$R/$TOPO_IF_A; set -- \$(bpftool -j map show pinned \$d/vx_counters | \
 	/usr/bin/python3 -c 'import json,sys; m=json.load(sys.stdin); print(m[\"bytes_key\"], m[\"bytes_value\"], m[\"max_entries\"])'); \
 	rm \$d/vx_counters && bpftool map create \$d/vx_counters type array key \$1 value \$2 entries \$3 name vx_counters"
+# the right type, one size wrong: vx_config's value, the flow cache's
+# entries (attach recorded --flows in vx_meta)
+real_variant wrong_value_size "rm $R/$TOPO_IF_A/vx_config && bpftool map create $R/$TOPO_IF_A/vx_config type array key 4 value 4096 entries 1 name vx_config"
+real_variant wrong_max_entries "d=$R/$TOPO_IF_A; set -- \$(bpftool -j map show pinned \$d/vx_flows | \
+	/usr/bin/python3 -c 'import json,sys; m=json.load(sys.stdin); print(m[\"bytes_key\"], m[\"bytes_value\"])'); \
+	rm \$d/vx_flows && bpftool map create \$d/vx_flows type lru_hash key \$1 value \$2 entries 16 name vx_flows"
+# the stored policy (userspace's alone, so no program vouches for it) with
+# chunks four times the size a reader's buffer has room for
+/usr/bin/python3 -c 'print("value", " ".join(["7"] * 65536))' >"$TMP/big.val"
+real_variant store_value_size "d=$R/$TOPO_IF_A; rm \$d/vx_store && \
+	bpftool map create \$d/vx_store type hash key 4 value 65536 entries 8192 name vx_store flags 1 && \
+	bpftool map update pinned \$d/vx_store key 0 0 0 0 \$(cat $TMP/big.val)"
 real_variant missing_map "rm $R/$TOPO_IF_A/vx_rtimer"
 real_variant prog_is_a_map "rm $R/$TOPO_IF_A/prog && bpftool map create $R/$TOPO_IF_A/prog type array key 4 value 4 entries 1 name prog"
 real_variant prog_is_foreign "rm $R/$TOPO_IF_A/prog && bpftool prog load $PWD/build/bench/null.bpf.o $R/$TOPO_IF_A/prog type xdp"
