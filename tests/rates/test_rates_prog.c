@@ -7,6 +7,11 @@
  *   records_sum     records add up exactly to the counters (per class:
  *                   packets, bytes, drops), fields well formed
  *   idle_cpu_writes_nothing  no records for intervals without packets
+ *   timer_flushes_last_interval  with no packet after it, a CPU's last
+ *                   interval is closed by its flush timer, the records sum
+ *                   exactly to the counters, and the idle CPU writes no more
+ *   no_timer_keeps_last_interval_open  the same without the timer: the
+ *                   contrast that shows the first one can fail
  *   drops_events    dropped packets appear as drops in the records; drop
  *                   events carry class, reason, addresses, ports; the
  *                   per-CPU cap holds a 1000-packet burst to its bucket
