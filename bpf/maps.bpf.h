@@ -4,12 +4,16 @@
  * the program shares with userspace, in one place.  Layouts of keys and
  * values are in headers/ (vpnxdp_common.h, vpnxdp_ring.h).
  *
- * Every map is pinned by name (LIBBPF_PIN_BY_NAME): `vpnxdp attach` opens
- * the object with a pin root of /sys/fs/bpf/vpnxdp/IFACE (while attaching,
- * a private directory beside it), and libbpf pins each map there, or reuses
- * the one already pinned, so userspace keeps no list of maps to pin.  Users
- * of the object that must not touch bpffs (replay, tests, the bench) clear
- * the pin paths before loading (user/core/loader.c).
+ * Every map is pinned by name (LIBBPF_PIN_BY_NAME) in the attachment's
+ * directory, /sys/fs/bpf/vpnxdp/IFACE: `vpnxdp attach` pins each map of the
+ * object under its own name (into a directory it checked, so not through
+ * libbpf's pinning, which the loader turns off: user/core/loader.c), and
+ * every later command finds each map of the object by that name, so
+ * userspace keeps no list of maps.
+ *
+ * vx_meta and vx_store are userspace's alone: the program never references
+ * them.  It references every other map, and user/core/pins.c checks that a
+ * pinned program does (a pin of a foreign program is refused).
  */
 #ifndef VPNXDP_MAPS_BPF_H
 #define VPNXDP_MAPS_BPF_H
@@ -191,13 +195,38 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vx_rstate SEC(".maps");
 
+/*
+ * Per CPU: the timer that closes the CPU's open rate interval when no
+ * packet comes to do it (telemetry.bpf.h).  A bpf_timer cannot live in a
+ * per-CPU map, so this is an array of one slot per possible CPU
+ * (max_entries set at load, user/core/loader.c), each armed only by its own
+ * CPU.  BPF-only, never read or written by userspace: an update from
+ * userspace would cancel the slot's timer.  Pinned like every map: the
+ * kernel cancels the timers of a map that no user (fd or pin) holds.
+ */
+struct vx_rtimer_slot {
+	struct bpf_timer t;
+	__u32 inited; /* bpf_timer_init() and the callback done */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vx_rtimer_slot);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_rtimer SEC(".maps");
+
 /* ------------------------------------------------ load-time constants */
 
 /* Set by attach before the program is loaded; the verifier sees them as
  * constants.  vx_rates_on = 0 removes the rate records from the program
- * entirely (the benchmarks compare the two). */
+ * entirely, vx_timer_on = 0 only the timer that flushes an idle CPU's last
+ * interval (the benchmarks compare them). */
 const volatile __u64 vx_interval_ns = VX_INTERVAL_DEFAULT_MS * 1000000ull;
 const volatile __u64 vx_ev_cost_ns = 1000000000ull / VX_EV_RATE_DEFAULT;
 const volatile __u8 vx_rates_on = 1;
+const volatile __u8 vx_timer_on = 1;
 
 #endif /* VPNXDP_MAPS_BPF_H */

@@ -6,10 +6,20 @@
  * Per packet the cost is one per-CPU array lookup, a load of jiffies and a
  * compare (the clock is read once per jiffy): the counters the program
  * keeps anyway are the source of the deltas, so nothing is counted twice.
- * Once per interval per CPU (on the first packet after the interval's end)
- * a record is built from the difference between the counters and the
- * snapshot taken when the interval opened, and the snapshot moves on.  That
- * is what makes the records add up exactly to the counters.
+ * Once per interval per CPU a record is built from the difference between
+ * the counters and the snapshot taken at the last record, and the snapshot
+ * moves on; it moves with nothing else.  That is what makes the records add
+ * up exactly to the counters.
+ *
+ * Who closes an interval: the CPU's first packet after its end, or, when no
+ * packet comes, the CPU's timer (vx_rtimer), armed by the packet that opened
+ * the interval for its end plus VX_TIMER_SLACK_NS.  The timer callback and
+ * the packet path of one CPU never run at once: XDP runs in the NET_RX
+ * softirq (or with bottom halves disabled: generic XDP, BPF_PROG_TEST_RUN),
+ * the callback of a CPU-pinned bpf_timer in the HRTIMER softirq of the same
+ * CPU, and softirqs do not preempt each other on a CPU.  An interval the
+ * timer closes leaves the CPU idle (no interval open, no timer pending) until
+ * its next packet opens one; a CPU without traffic never runs a timer.
  *
  * Nothing here ever waits: a full ring loses the record (or event) and
  * counts it, and submissions do not wake the reader (it polls on its own
@@ -25,11 +35,26 @@
 #include "vpnxdp_result.h"
 #include "maps.bpf.h"
 
+#ifndef BPF_F_TIMER_ABS
+#define BPF_F_TIMER_ABS (1ULL << 0)     /* kernel 6.4; uapi headers of 6.1 lack it */
+#endif
+#ifndef BPF_F_TIMER_CPU_PIN
+#define BPF_F_TIMER_CPU_PIN (1ULL << 1) /* kernel 6.7 */
+#endif
+#define VX_CLOCK_MONOTONIC 1 /* <time.h> is not for the BPF target */
+/* How long after an interval's end its timer fires: the grid runs on the
+ * coarse clock, which lags the timer's CLOCK_MONOTONIC by up to a tick (4 ms
+ * at HZ=250); the reader waits a quarter interval (25 ms at the least)
+ * before it reports an interval, so the record is always in time. */
+#define VX_TIMER_SLACK_NS 10000000ull
+#define VX_EBUSY 16
+
 /*
- * Close the open interval: write its record (or count it lost), move the
- * snapshot to the counters as they are now, open the interval that holds
- * @now.  A subprogram, not inlined: it runs once per interval, and keeping
- * it out of line keeps the per-packet path short.
+ * Close the open interval, if any: write its record (or count it lost) and
+ * move the snapshot to the counters as they are now.  Then open the interval
+ * that holds @now on the grid, or with @now 0 leave the CPU idle.  A
+ * subprogram, not inlined: it runs once per interval, and keeping it out of
+ * line keeps the per-packet path short.
  */
 static __noinline int vx_rates_flush(struct vx_rate_state *st, __u64 now)
 {
@@ -37,16 +62,19 @@ static __noinline int vx_rates_flush(struct vx_rate_state *st, __u64 now)
 	struct vx_counters *k;
 	__u64 ivl = vx_interval_ns;
 
-	if (ivl == 0)
+	if (!st || ivl == 0)
 		return 0;
-	/* The very first packet on this CPU only opens an interval: the
-	 * snapshot is already the counters' state (zero). */
-	if (st->start_ns) {
-		r = bpf_ringbuf_reserve(&vx_rates, sizeof(*r), 0);
-		st->seq++;
-		if (!r)
-			st->lost++;
+	/* Nothing open (the CPU's first packet, or the timer closed the last
+	 * interval): only open one.  Packets counted since the last record
+	 * are still in the counters' difference from the snapshot. */
+	if (!st->start_ns) {
+		st->start_ns = now - now % ivl;
+		return 0;
 	}
+	r = bpf_ringbuf_reserve(&vx_rates, sizeof(*r), 0);
+	st->seq++;
+	if (!r)
+		st->lost++;
 	for (__u32 c = 0; c < VX_MAX_CLASS; c++) {
 		__u32 key = c;
 		__u64 pk = 0, by = 0, dr = 0;
@@ -75,14 +103,75 @@ static __noinline int vx_rates_flush(struct vx_rate_state *st, __u64 now)
 		r->lost = st->lost;
 		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 	}
-	/* Align to the interval grid so that all CPUs' records of the same
+	/* Aligned to the interval grid so that all CPUs' records of the same
 	 * interval carry the same start. */
-	st->start_ns = now - now % ivl;
+	st->start_ns = now ? now - now % ivl : 0;
+	return 0;
+}
+
+/* Start @t for the end of the interval open at @start (plus the slack), or,
+ * when that moment has passed, one slack from now: never in the past, which
+ * would fire at once.  Pinned to this CPU: the callback must see this CPU's
+ * per-CPU maps.  A kernel without the flags (before 6.7) refuses: then the
+ * CPU's next packet closes the interval, as it would without a timer. */
+static __always_inline void vx_rtimer_start(struct bpf_timer *t, __u64 start)
+{
+	__u64 at = start + vx_interval_ns + VX_TIMER_SLACK_NS;
+
+	if (at > bpf_ktime_get_ns())
+		bpf_timer_start(t, at, BPF_F_TIMER_ABS | BPF_F_TIMER_CPU_PIN);
+	else
+		bpf_timer_start(t, VX_TIMER_SLACK_NS, BPF_F_TIMER_CPU_PIN);
+}
+
+/* This CPU's timer fired: close the open interval if it has ended, and
+ * leave the CPU idle.  (The coarse clock may not have reached the end yet:
+ * then look again.) */
+static int vx_rates_timer(void *map, __u32 *key, struct vx_rtimer_slot *v)
+{
+	struct vx_rate_state *st;
+	__u32 zero = 0;
+
+	(void)map;
+	(void)key;
+	st = bpf_map_lookup_elem(&vx_rstate, &zero);
+	if (!st || !st->start_ns)
+		return 0;
+	if (bpf_ktime_get_coarse_ns() - st->start_ns < vx_interval_ns) {
+		vx_rtimer_start(&v->t, st->start_ns);
+		return 0;
+	}
+	vx_rates_flush(st, 0);
+	st->check_jiffies = 0; /* the next packet reads the clock */
+	return 0;
+}
+
+/* Arm this CPU's timer for the end of the interval @st just opened (once
+ * per interval: starting a pending timer again only moves it). */
+static __noinline int vx_rates_arm(struct vx_rate_state *st)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct vx_rtimer_slot *v = bpf_map_lookup_elem(&vx_rtimer, &cpu);
+
+	if (!st || !v)
+		return 0;
+	if (!v->inited) {
+		long err = bpf_timer_init(&v->t, &vx_rtimer, VX_CLOCK_MONOTONIC);
+
+		/* -EBUSY: initialised already; anything else (the map has no
+		 * user left): no timer, the next packet closes the interval */
+		if (err && err != -VX_EBUSY)
+			return 0;
+		bpf_timer_set_callback(&v->t, vx_rates_timer);
+		v->inited = 1;
+	}
+	vx_rtimer_start(&v->t, st->start_ns);
 	return 0;
 }
 
 /*
- * Per packet, before it is counted: has this CPU's interval ended?
+ * Per packet, before it is counted: has this CPU's interval ended (or is
+ * none open)?  Then close it, open the one holding now, and arm the timer.
  *
  * The coarse clock only moves on a timer tick, and jiffies with it, so
  * within one jiffy the answer is the one the last look got: the clock (a
@@ -111,8 +200,11 @@ static __always_inline void vx_rates_tick(void)
 	 * 100 ms and more, and far cheaper than the precise one: under a
 	 * hypervisor bpf_ktime_get_ns() alone costs ~30 ns. */
 	now = bpf_ktime_get_coarse_ns();
-	if (now - st->start_ns >= vx_interval_ns)
-		vx_rates_flush(st, now);
+	if (st->start_ns && now - st->start_ns < vx_interval_ns)
+		return;
+	vx_rates_flush(st, now);
+	if (vx_timer_on)
+		vx_rates_arm(st);
 }
 
 /* Token bucket: the credit is refill time in ns, one event costs

@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 3
+#define VX_ABI_VERSION 4
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
  * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
@@ -332,8 +332,20 @@ struct vx_frag_key {
 	__u8 pad[2];
 };
 
+/* How an attachment's program is on its interface (vx_meta.path). */
+enum vx_path {
+	VX_PATH_LINK = 0,       /* vpnxdp's own XDP link, pinned beside the
+				 * maps: the program lives as long as the pin */
+	VX_PATH_DISPATCHER = 1, /* an entry of libxdp's dispatcher */
+	VX_PATH_NETLINK = 2,    /* one program attached by netlink (libxdp
+				 * without its dispatcher) */
+};
+
 /* vx_meta: BPF_MAP_TYPE_ARRAY, one entry, written and read only by the
- * vpnxdp command: how this attachment was made, so that status can say it. */
+ * vpnxdp command: how this attachment was made, so that status can say it
+ * and every command can check the rest of the pins against it.  Written
+ * before the program is attached (prog_id and prog_tag as soon as they are
+ * known), so that whatever an interrupted attach leaves can be judged. */
 #define VX_LABEL_LEN 200
 struct vx_meta {
 	__u32 abi;          /* VX_ABI_VERSION of the program that owns the maps */
@@ -346,6 +358,13 @@ struct vx_meta {
 	char policy[VX_LABEL_LEN]; /* what the policy in force came from */
 	__u32 interval_ms;  /* rate record interval (vpnxdp_ring.h) */
 	__u32 ring_size;    /* bytes of each ring buffer */
+	__u64 netns_cookie; /* SO_NETNS_COOKIE of that namespace: unlike its
+			     * inode, never reused */
+	__u32 path;         /* enum vx_path */
+	__u32 pid;          /* of the attach that made it */
+	__u32 flows;        /* max_entries of vx_flows (--flows) */
+	__u32 prog_id;      /* the program's id, 0 until it is known */
+	__u8 prog_tag[8];   /* and its tag (BPF_TAG_SIZE) */
 };
 
 #endif /* VPNXDP_COMMON_H */

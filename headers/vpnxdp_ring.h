@@ -49,9 +49,10 @@ struct vx_rate_cls {
  * userspace: CLOCK_MONOTONIC at tick resolution), so the records of all CPUs
  * for the same interval carry the same start_ns.
  *
- * A record is written when the first packet after the interval's end
- * arrives on that CPU: a CPU whose traffic stops keeps its last interval
- * open until its next packet.
+ * A record is written by the first packet after the interval's end on that
+ * CPU, or, when none comes, by that CPU's flush timer 10 ms after the end
+ * (bpf/telemetry.bpf.h): every interval in which a CPU counted something
+ * reaches the ring within a moment of its end.
  *
  * cls[] has VX_MAX_CLASS rows whatever VX_NCLASS is, so adding a class does
  * not change the record; nclass says how many rows the writer filled.

@@ -18,6 +18,7 @@ PKGS=(
 	ethtool tmux gnuplot-nox nftables cppcheck clang-tidy util-linux
 	procps iputils-ping
 	jq # tests/replay
+	gdb # tests/state: exact kill points in attach
 )
 
 missing() { # the packages of PKGS not installed, one a line

@@ -72,3 +72,38 @@ else:
     print(v)
 PY
 }
+
+# A private mount namespace with a bpffs of its own on /sys/fs/bpf, for
+# tests that change /sys/fs/bpf/vpnxdp itself (its owner, mode, existence,
+# symlinks or foreign pins in it): other runs on the machine never see it.
+# One process (a sleep) holds it; commands enter it with nsenter.  Slave
+# propagation: namespaces made by `ip netns add` afterwards are seen inside.
+#   iso_up            start it (returns 1 if it cannot)
+#   iso CMD...        run CMD with the private bpffs, host network namespace
+#   iso_net NS CMD... the same in network namespace NS
+#   iso_down          end it: its bpffs, and every pin in it, goes
+ISO_PID=
+iso_up() {
+	local i
+	unshare --mount --propagation slave -- sh -c \
+		'mount -t bpf bpf /sys/fs/bpf && exec sleep 3600' </dev/null >/dev/null 2>&1 &
+	ISO_PID=$!
+	# ready when its /sys/fs/bpf is another filesystem than ours
+	for ((i = 0; i < 100; i++)); do
+		if [ "$(nsenter -t "$ISO_PID" -m -- stat -c %d /sys/fs/bpf 2>/dev/null)" != "" ] &&
+		   [ "$(nsenter -t "$ISO_PID" -m -- stat -c %d /sys/fs/bpf)" != "$(stat -c %d /sys/fs/bpf)" ]; then
+			return 0
+		fi
+		kill -0 "$ISO_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	iso_down
+	return 1
+}
+iso() { nsenter -t "$ISO_PID" -m -- "$@"; }
+iso_net() { local ns=$1; shift; nsenter -t "$ISO_PID" -m --net="/var/run/netns/$ns" -- "$@"; }
+iso_down() {
+	[ -n "$ISO_PID" ] && kill "$ISO_PID" 2>/dev/null && wait "$ISO_PID" 2>/dev/null
+	ISO_PID=
+	return 0
+}

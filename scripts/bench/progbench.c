@@ -87,12 +87,13 @@ struct opts {
 	const char *packets;
 	const char *extra[MAX_PROGS]; /* NAME=OBJ: more programs to compare */
 	int nextra;
+	bool notimer;   /* also vpnxdp without the rate flush timer */
 	long fill;
 	int rounds;
 	long repeat;
 };
 
-static struct vpnxdp_bpf *skel;
+static struct vpnxdp_bpf *skel, *skel_nt;
 static long filled = -1; /* entries in the --fill-map map once filled */
 
 static const char *map_type_name(enum bpf_map_type t)
@@ -235,6 +236,23 @@ static long count_entries(int fd, size_t key_size)
 	}
 	free(a);
 	return n;
+}
+
+/* vpnxdp without its rate flush timer (vx_timer_on = 0; the verifier
+ * removes the code it guards), policy @comp: what the timer costs. */
+static struct vpnxdp_bpf *load_notimer(const struct vx_compiled *comp)
+{
+	struct vx_load_opts lo = { 0 };
+	struct vpnxdp_bpf *s = vx_open(&lo);
+
+	if (!s)
+		return NULL;
+	s->rodata->vx_timer_on = 0;
+	if (vpnxdp_bpf__load(s) || vx_slot_write(s, 0, comp) || vx_slot_switch(s, 0, 1)) {
+		vpnxdp_bpf__destroy(s);
+		return NULL;
+	}
+	return s;
 }
 
 /* vpnxdp as `vpnxdp attach` sets it up: slot 0 written, then made live. */
@@ -448,7 +466,9 @@ static void usage(FILE *f)
 		"options: --rounds N (1..%d) --repeat N --packets a,b --json FILE --label TEXT\n"
 		"         --extra NAME=OBJ (up to 4) also run OBJ's first program; its maps\n"
 		"         that share a name with vpnxdp's are vpnxdp's (for variants of the\n"
-		"         data path: what does each part cost?)\n",
+		"         data path: what does each part cost?)\n"
+		"         --no-timer also run vpnxdp without its rate flush timer\n"
+		"         (vpnxdp_notimer: vx_timer_on = 0)\n",
 		MAX_ROUNDS);
 }
 
@@ -465,6 +485,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "fill-traffic", no_argument, NULL, 'T' },
 		{ "packets", required_argument, NULL, 'k' },
 		{ "extra", required_argument, NULL, 'e' },
+		{ "no-timer", no_argument, NULL, 'N' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -490,6 +511,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			o->extra[o->nextra++] = optarg;
 			break;
+		case 'N': o->notimer = true; break;
 		case 'r': o->rounds = atoi(optarg); break;
 		case 'R': o->repeat = atol(optarg); break;
 		case 'h': usage(stdout); exit(0);
@@ -605,6 +627,16 @@ int main(int argc, char **argv)
 	progs[nprog++] = (struct prog){ "vpnxdp",
 		o.policy ? "vpnxdp, policy from file" : "vpnxdp, default policy",
 		bpf_program__fd(skel->progs.vpnxdp_xdp), -1, NULL, NULL };
+	if (o.notimer) {
+		skel_nt = load_notimer(&comp);
+		if (!skel_nt) {
+			fprintf(stderr, "progbench: cannot load vpnxdp without its timer\n");
+			return 2;
+		}
+		progs[nprog++] = (struct prog){ "vpnxdp_notimer",
+			"vpnxdp without the rate flush timer (vx_timer_on = 0)",
+			bpf_program__fd(skel_nt->progs.vpnxdp_xdp), -1, NULL, NULL };
+	}
 
 	if (o.xdpfilt_dir && !strcmp(o.mode, "compare")) {
 		struct prog pp = { "xdpfilt_port",
@@ -719,5 +751,6 @@ int main(int argc, char **argv)
 	}
 	bpf_object__close(null_obj);
 	vpnxdp_bpf__destroy(skel);
+	vpnxdp_bpf__destroy(skel_nt);
 	return 0;
 }

@@ -57,6 +57,16 @@ else
 	t_fail progbench_drop_policy "progbench compare --policy failed"
 fi
 
+# --no-timer: vpnxdp without its rate flush timer judges every packet alike.
+if "$PB" compare --null "$NULLOBJ" --policy "$TMP/drop.policy" --no-timer --rounds 1 \
+	--repeat 10 --json "$TMP/t.json" >/dev/null; then
+	bad=$(jq -r '[.packets[] | select(.results.vpnxdp_notimer.verdict != .results.vpnxdp.verdict
+		or .results.vpnxdp_notimer.verdict == null) | .name] | join(",")' "$TMP/t.json")
+	t_eq progbench_notimer_same_verdicts "$bad" ""
+else
+	t_fail progbench_notimer_same_verdicts "progbench compare --no-timer failed"
+fi
+
 # xdp-filter: the port map keyed and valued as xdp-filter expects.
 if [ ! -e "$XF/xdpfilt_alw_all.o" ]; then
 	t_skip xdpfilter_ports "xdp-filter objects not in $XF"

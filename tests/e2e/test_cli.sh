@@ -57,7 +57,6 @@ expect attach_missing_iface 1 err 'vx-nope0: no such interface' -- vx attach vx-
 expect attach_bad_name 1 err 'not a valid interface name' -- vx attach "averyveryverylongname0"
 expect attach_slash_name 1 err 'not a valid interface name' -- vx attach "../etc"
 if [ -e /sys/fs/bpf/vpnxdp/vx-nope0 ]; then t_fail missing_iface_no_pins "pins were left"; else t_pass missing_iface_no_pins; fi
-expect non_root 2 err 'must be run as root' -- setpriv --reuid=65534 --regid=65534 --clear-groups "$VPNXDP" stats "$TOPO_IF_B"
 expect stats_not_attached 1 err "$TOPO_IF_B: not attached" -- vx stats "$TOPO_IF_B"
 expect detach_not_attached 1 err "$TOPO_IF_B: not attached" -- vx detach "$TOPO_IF_B"
 
@@ -72,6 +71,8 @@ expect attach_missing_policy 1 err 'no-such.pol: No such file' -- vx attach "$TO
 
 printf '# ok\npptp drop\n' >"$TMP/good.pol"
 expect attach_ok 0 out "$TOPO_IF_B: attached \(native mode" -- vx attach "$TOPO_IF_B" --policy "$TMP/good.pol"
+# Not root: the pins are root's (0700), and that is what is said.
+expect non_root 2 err "the pins are root's: run as root" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$VPNXDP" stats "$TOPO_IF_B"
 id1=$(vx status "$TOPO_IF_B" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["program_id"])')
 expect attach_twice 0 out 'already attached .*nothing changed' -- vx attach "$TOPO_IF_B"
 id2=$(vx status "$TOPO_IF_B" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["interfaces"][0]["program_id"])')
@@ -120,8 +121,9 @@ expect foreign_program 1 err 'already runs XDP program .* not vpnxdp' -- vxa att
 if [ -e "/sys/fs/bpf/vpnxdp/$TOPO_IF_A" ]; then t_fail foreign_no_pins "pins left"; else t_pass foreign_no_pins; fi
 topo_in_a bpftool net detach xdpgeneric dev "$TOPO_IF_A" >/dev/null 2>&1
 
-# Stale: the interface goes away under the attachment.
+# Gone: the interface goes away under the attachment (its XDP link is then
+# attached nowhere).
 topo_in_b ip link del "$TOPO_IF_B"
-expect status_stale 0 out "$TOPO_IF_B: STALE" -- vx status "$TOPO_IF_B"
-expect detach_stale 0 out 'removed a stale attachment' -- vx detach "$TOPO_IF_B"
+expect status_gone 0 out "$TOPO_IF_B: GONE" -- vx status "$TOPO_IF_B"
+expect detach_gone 0 out 'removed an attachment whose interface is gone' -- vx detach "$TOPO_IF_B"
 if [ -e "/sys/fs/bpf/vpnxdp/$TOPO_IF_B" ]; then t_fail stale_pins_removed "pins left"; else t_pass stale_pins_removed; fi

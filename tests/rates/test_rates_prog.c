@@ -7,6 +7,11 @@
  *   records_sum     records add up exactly to the counters (per class:
  *                   packets, bytes, drops), fields well formed
  *   idle_cpu_writes_nothing  no records for intervals without packets
+ *   timer_flushes_last_interval  with no packet after it, a CPU's last
+ *                   interval is closed by its flush timer, the records sum
+ *                   exactly to the counters, and the idle CPU writes no more
+ *   no_timer_keeps_last_interval_open  the same without the timer: the
+ *                   contrast that shows the first one can fail
  *   drops_events    dropped packets appear as drops in the records; drop
  *                   events carry class, reason, addresses, ports; the
  *                   per-CPU cap holds a 1000-packet burst to its bucket
@@ -122,8 +127,9 @@ struct env {
 	int prog;
 };
 
-/* Load the program with @interval_ns, rings of @ring bytes, rates on or
- * off, and @policy_text ("" = defaults) in slot 0. */
+/* Load the program with @interval_ns, rings of @ring bytes, rates on (1),
+ * off (0) or on without the flush timer (2), and @policy_text ("" =
+ * defaults) in slot 0. */
 static int load(struct env *e, __u64 interval_ns, __u32 ring, int rates_on,
 		const char *policy_text)
 {
@@ -138,10 +144,16 @@ static int load(struct env *e, __u64 interval_ns, __u32 ring, int rates_on,
 	memset(e, 0, sizeof(*e));
 	if (!comp)
 		return -ENOMEM;
-	e->skel = vx_load(&lo);
+	e->skel = vx_open(&lo);
+	if (e->skel && rates_on == 2)
+		e->skel->rodata->vx_timer_on = 0;
+	if (e->skel && vpnxdp_bpf__load(e->skel)) {
+		vpnxdp_bpf__destroy(e->skel);
+		e->skel = NULL;
+	}
 	if (!e->skel) {
 		free(comp);
-		return -errno;
+		return -EINVAL;
 	}
 	e->prog = bpf_program__fd(e->skel->progs.vpnxdp_xdp);
 	vx_policy_init(&pol);
@@ -294,6 +306,62 @@ static void test_records_sum(void)
 		       s.records, (unsigned long long)s.cls[VX_C_WIREGUARD].packets,
 		       (unsigned long long)s.cls[VX_C_OTHER].packets);
 out:
+	vpnxdp_bpf__destroy(e.skel);
+}
+
+/* Traffic stops: the CPU's timer closes its last interval shortly after
+ * its end, without another packet, and the records add up to the counters
+ * exactly.  Then the CPU is idle: no more records.  Without the timer
+ * (vx_timer_on = 0) the last interval stays open, which the second case
+ * shows so that the first cannot pass by accident. */
+static void test_timer_tail(int timer)
+{
+	const __u64 ivl = 100000000; /* the floor, 100 ms */
+	const char *name = timer ? "timer_flushes_last_interval" : "no_timer_keeps_last_interval_open";
+	struct vx_counters cnt[VX_NCLASS];
+	struct frame wg, other;
+	struct sums s = { .ivl = ivl };
+	struct vx_rate_state st;
+	struct env e;
+	char why[256];
+	long first;
+
+	frames(&wg, &other);
+	if (load(&e, ivl, VX_RING_DEFAULT, timer ? 1 : 2, "")) {
+		printf("FAIL %s: cannot load the program\n", name);
+		fails++;
+		return;
+	}
+	run(e.prog, &wg, 100, NULL, NULL);
+	run(e.prog, &other, 5, NULL, NULL);
+	/* the interval's end (the grid's: the packets may have opened it
+	 * late in one interval and reached the next), the slack (10 ms), a
+	 * tick; then three more intervals in which an idle CPU must write
+	 * nothing */
+	sleep_ms(100 + 10 + 30);
+	drain(&e, &s);
+	first = s.records;
+	sleep_ms(300);
+	drain(&e, &s);
+	if (vx_counters_read(bpf_map__fd(e.skel->maps.vx_counters), cnt) || state_sum(&e, &st)) {
+		printf("FAIL %s: cannot read counters\n", name);
+		fails++;
+	} else if (timer && (first < 1 || s.records != first || s.bad ||
+			     (__u64)s.records != st.seq ||
+			     compare(&s, cnt, -1, &other, why, sizeof(why)))) {
+		printf("FAIL %s: %ld records, then %ld (%d malformed, %llu closed): %s\n",
+		       name, first, s.records, s.bad, (unsigned long long)st.seq,
+		       first < 1 || s.records != first ? "want one or two, then no more" : why);
+		fails++;
+	} else if (!timer && !compare(&s, cnt, -1, &other, why, sizeof(why))) {
+		printf("FAIL %s: the records hold all %llu packets without the timer\n",
+		       name, (unsigned long long)cnt[VX_C_WIREGUARD].packets);
+		fails++;
+	} else {
+		printf("PASS %s (%ld records, %llu of %llu wireguard packets in them)\n", name,
+		       s.records, (unsigned long long)s.cls[VX_C_WIREGUARD].packets,
+		       (unsigned long long)cnt[VX_C_WIREGUARD].packets);
+	}
 	vpnxdp_bpf__destroy(e.skel);
 }
 
@@ -626,6 +694,8 @@ int main(void)
 	}
 	test_records_sum();
 	test_idle();
+	test_timer_tail(1);
+	test_timer_tail(0);
 	test_drops_events();
 	test_reasons();
 	test_new_flow();

@@ -10,12 +10,13 @@
 #   top_sigterm_exit0    SIGTERM ends top cleanly
 #   mix_every_class_exact, mix_rate_within_2pct: the shared VPN mix of every
 #                        class at a known rate, per class exact and in rate
+#   *_tail_in_its_interval  every packet is in the line of its own
+#                        interval: after traffic stops, the lines that start
+#                        later carry nothing, and none arrives late
 #
-# The last interval of each CPU stays open until that CPU sees its next
-# packet (a CPU with no traffic writes nothing), so after the run one
-# trigger datagram is sent from each CPU (taskset: veth runs the receiving
-# XDP program on the sender's CPU) and those triggers are left out of the
-# comparison.
+# No packet is sent after the traffic to close the last interval: each
+# CPU's flush timer closes it, so once top has reported an interval that
+# starts after the traffic ended, the lines add up to the counters.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -46,15 +47,24 @@ if ! out=$(topo_in_b "$VPNXDP" attach "$TOPO_IF_B" --interval $IVL --policy "$TM
 fi
 
 NCPU=$(nproc)
-# One "other" datagram from each CPU: closes every CPU's open interval.
-triggers() {
-	local k
-	for ((k = 0; k < NCPU; k++)); do
-		topo_in_a taskset -c $k /usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.sendto(b"trigger", (sys.argv[1], 9))' "$TOPO_IP4_B"
-	done
+# Wait (bounded) until top has reported an interval that starts after
+# @end (seconds since the epoch): then every interval with traffic has
+# been reported, if its records came in time.
+wait_top_past() { # FILE END
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys, time
+f, end = sys.argv[1], float(sys.argv[2])
+deadline = time.time() + 15
+while time.time() < deadline:
+    try:
+        ts = [json.loads(l)["ts"] for l in open(f) if l.strip()]
+    except ValueError:
+        ts = []  # a line being written
+    if ts and max(ts) > end:
+        sys.exit(0)
+    time.sleep(0.05)
+sys.exit(1)
+PY
 }
 
 cat >"$TMP/mix.cfg" <<CFG
@@ -71,9 +81,7 @@ start=$(date +%s.%N)
 timeout 30 nsenter --net="/var/run/netns/$TOPO_NS_A" trafgen -o "$TOPO_IF_A" \
 	-c "$TMP/mix.cfg" -n $((2 * N)) -t $((1000000 / RATE))us -P 1 -Q >/dev/null 2>&1
 end=$(date +%s.%N)
-sleep 0.$((IVL * 3 / 100))
-triggers
-sleep 1
+wait_top_past "$TMP/top.out" "$end" || t_fail top_past_end "top reported nothing after the traffic ended"
 kill -TERM "$TOP_PID"
 wait "$TOP_PID"
 rc=$?
@@ -108,11 +116,15 @@ cnt = json.load(open(stats))["protocols"]
 sec = ivl / 1000
 tot = {c: sum(j["protocols"][c]["packets"] for j in lines) for c in cnt}
 drops = {c: sum(j["protocols"][c].get("drops", 0) for j in lines) for c in cnt}
-# The triggers: one "other" datagram per CPU, still in the open interval.
-want = {c: cnt[c]["packets"] - (ncpu if c == "other" else 0) for c in cnt}
+want = {c: cnt[c]["packets"] for c in cnt}
 diff = {c: (tot[c], want[c]) for c in cnt if tot[c] != want[c]}
 diff.update({c + "_drops": (drops[c], cnt[c]["dropped"]) for c in cnt if drops[c] != cnt[c]["dropped"]})
 check("records_sum_exact", not diff and cnt["wireguard"]["packets"] == n, f"top vs counters: {diff}")
+# Nothing after the end: the last interval came in its own line.
+late = [(j["ts"], sum(v["packets"] for v in j["protocols"].values())) for j in lines
+        if j["ts"] > float(sys.argv[7]) + 0.01]
+check("stream_tail_in_its_interval", late and not any(p for _, p in late),
+      f"lines after the end: {late[:4]}")
 # Rates: pps x interval over the run, against what was sent; and the mean
 # rate over the intervals the traffic filled against the sender's own rate.
 ok, why = True, []
@@ -161,32 +173,34 @@ scripts/send.sh "$TOPO_NS_A" "$TOPO_IF_A" "$TMP/mix.pcap" $MIXPPS >"$TMP/send.ou
 # The rate tcpreplay achieved (on a loaded machine it can fall behind the
 # one asked for): the reference for top's rates.
 SENT_PPS=$(sed -n 's/.*Rated:.* \([0-9.]*\) pps.*/\1/p' "$TMP/send.out" | head -1)
-sleep 0.$((IVL * 3 / 100))
-triggers
-sleep 1
+end=$(date +%s.%N)
+wait_top_past "$TMP/top2.out" "$end" || t_fail top_past_end_mix "top reported nothing after the replay ended"
 kill -TERM "$TOP_PID"
 wait "$TOP_PID"
 TOP_PID=
 topo_in_b "$VPNXDP" stats --json "$TOPO_IF_B" >"$TMP/stats2.json"
-/usr/bin/python3 - "$TMP/top2.out" "$TMP/want.json" "$TMP/stats2.json" "$NCPU" "$IVL" "${SENT_PPS:-0}" <<'PY'
+/usr/bin/python3 - "$TMP/top2.out" "$TMP/want.json" "$TMP/stats2.json" "$NCPU" "$IVL" "${SENT_PPS:-0}" "$end" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 want = json.load(open(sys.argv[2]))
 cnt = json.load(open(sys.argv[3]))["protocols"]
-ncpu, ivl, pps = int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+ncpu, ivl, pps, end = int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
 bad = []
 for c, w in want.items():
     p = sum(j["protocols"][c]["packets"] for j in lines)
     b = sum(j["protocols"][c]["bytes"] for j in lines)
     if (p, b) != (w["packets"], w["bytes"]):
         bad.append(f"{c}: top {p} pkts/{b} B, sent {w['packets']}/{w['bytes']}")
-    if cnt[c]["packets"] - (ncpu if c == "other" else 0) != p:
+    if cnt[c]["packets"] != p:
         bad.append(f"{c}: top {p}, counters {cnt[c]['packets']}")
 print("PASS mix_every_class_exact" if not bad else "FAIL mix_every_class_exact: " + "; ".join(bad))
+late = [(j["ts"], sum(v["packets"] for v in j["protocols"].values())) for j in lines
+        if j["ts"] > end + 0.01]
+print("PASS mix_tail_in_its_interval" if late and not any(p for _, p in late) else
+      f"FAIL mix_tail_in_its_interval: lines after the end: {late[:4]}")
 tot = [sum(v["pps"] for v in j["protocols"].values()) for j in lines]
 # The intervals the replay filled: the first run of intervals with traffic
-# less its partial first and last ones.  (The last one's records come with
-# the triggers, late, in a later line.)
+# less its partial first and last ones.
 run = []
 for t in tot:
     if t > 0:

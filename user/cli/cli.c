@@ -14,6 +14,7 @@
 #include <linux/bpf.h>
 
 #include "cli/cli.h"
+#include "core/caps.h"
 #include "core/exit.h"
 #include "core/log.h"
 #include "core/pins.h"
@@ -266,15 +267,21 @@ static int vx_args_parse(const struct vx_cmd *cmd, const char *parent,
 	return VX_PARSED;
 }
 
-/* The checks of cmd->flags and ifaces, then run(). */
-static int vx_cmd_run(const struct vx_cmd *cmd, const struct vx_args *a)
+/* The checks of cmd->flags, ifaces and caps, then run(). */
+static int vx_cmd_run(const struct vx_cmd *cmd, const char *parent,
+		      const struct vx_args *a)
 {
 	int nif = cmd->ifaces == VX_POS_ANY ? a->npos : cmd->ifaces;
+	char name[64];
 
 	for (int k = 0; k < nif && k < a->npos; k++)
 		if (!vx_iface_name_ok(a->pos[k]))
 			return VX_EXIT_INPUT;
-	if ((cmd->flags & VX_CMD_PRIV) && !vx_need_priv())
+	if ((cmd->flags & VX_CMD_PRIV) && !vx_need_bpf())
+		return VX_EXIT_SYSTEM;
+	snprintf(name, sizeof(name), "%s%s%s", parent ? parent : "", parent ? " " : "",
+		 cmd->name);
+	if (cmd->caps && !vx_caps_need(name, cmd->caps, NULL))
 		return VX_EXIT_SYSTEM;
 	if ((cmd->flags & VX_CMD_BPFFS) && vx_bpffs_ensure())
 		return VX_EXIT_SYSTEM;
@@ -312,7 +319,7 @@ static int vx_cli_run(const struct vx_cmd *cmd, const char *parent, int argc,
 		memcpy(a.opts, cmd->defaults, cmd->opts_size);
 	ret = vx_args_parse(cmd, parent, argc, argv, &a);
 	if (ret == VX_PARSED)
-		ret = vx_cmd_run(cmd, &a);
+		ret = vx_cmd_run(cmd, parent, &a);
 out:
 	free(a.pos);
 	free(a.opts);
@@ -379,12 +386,8 @@ int vx_cli_main(const struct vx_cmd *const *cmds, const char *version,
 
 /* ----------------------------------------------------- common checks */
 
-bool vx_need_priv(void)
+bool vx_need_bpf(void)
 {
-	if (geteuid() != 0) {
-		vx_err("must be run as root (needs CAP_BPF and CAP_NET_ADMIN)");
-		return false;
-	}
 	/* BPF_PROG_LOAD with no attributes: EINVAL/EFAULT means bpf(2)
 	 * exists; ENOSYS means the kernel was built without it. */
 	if (syscall(__NR_bpf, -1, NULL, 0) < 0 && errno == ENOSYS) {

@@ -77,9 +77,9 @@ struct vx_args {
 	void *opts;   /* the command's option struct, parsed */
 };
 
-/* Checks the parser makes before run(), in this order. */
+/* Checks the parser makes before run(), in this order (then cmd->caps). */
 #define VX_CMD_JSON   0x1 /* takes --json */
-#define VX_CMD_PRIV   0x2 /* needs the privileges of vx_need_priv() */
+#define VX_CMD_PRIV   0x2 /* uses bpf(2): the kernel must have it */
 #define VX_CMD_BPFFS  0x4 /* needs bpffs at /sys/fs/bpf (mounted if not) */
 
 #define VX_POS_ANY (-1)
@@ -94,6 +94,8 @@ struct vx_cmd {
 	int ifaces;                     /* leading positionals that are
 					 * interface names (VX_POS_ANY: all) */
 	unsigned int flags;             /* VX_CMD_* */
+	unsigned long long caps;        /* capabilities run() needs
+					 * (core/caps.h), checked first */
 	const char *synopsis;           /* after "vpnxdp ", lines by '\n' */
 	const char *help;               /* what it does, a few lines */
 	const struct vx_cmd *const *subcmds; /* NULL-terminated, or NULL */
@@ -122,9 +124,8 @@ bool vx_iface_name_ok(const char *ifname);
  * after printing why not. */
 unsigned int vx_iface_index(const char *ifname);
 
-/* The privileges the BPF commands need, and a kernel with bpf(2); prints
- * the reason and returns false when they are missing. */
-bool vx_need_priv(void);
+/* A kernel with bpf(2); prints the reason and returns false without. */
+bool vx_need_bpf(void);
 
 /* A whole decimal number, nothing else; returns 0, or -1 when it is not. */
 int vx_parse_u64(const char *s, unsigned long long *out);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vpnxdp events [IFACE] [--json] [--count N]
+ * vpnxdp events [IFACE...] [--json] [--count N]
  *
- * The events ring of one attachment (all of them by default): drops and
+ * The events rings of the attachments named (all of them by default): drops and
  * newly seen VPN flows, one per line.  Events are rate-capped per CPU in the
  * data path; when the cap or a full ring suppressed some, a line says how
  * many, so a quiet stream never hides a flood.
@@ -180,13 +180,19 @@ struct vx_events_opts {
 	unsigned int count;
 };
 
-/* Consume and print until a signal, --count events, or the reader going
- * away; every second, say what the cap and the ring suppressed. */
+/* Consume and print until a signal, --count events, the reader going
+ * away, or every attachment gone (exit code 1, after what was queued);
+ * every second, say what the cap and the ring suppressed. */
 static int vx_events_loop(struct vx_reader *l, struct vx_ev_opts *o)
 {
 	__u64 next_check = vx_mono_ns() + 1000000000ull;
 
 	while (!vx_reader_stop) {
+		if (vx_reader_check(l, 200000000ull, true) == 0) {
+			vx_reader_consume(l);
+			fflush(stdout);
+			return VX_EXIT_INPUT;
+		}
 		if (vx_reader_consume(l) < 0 && !o->failed && !(o->count && o->seen >= o->count)) {
 			vx_err("reading the event ring buffers failed: %s", strerror(errno));
 			return VX_EXIT_SYSTEM;
@@ -241,9 +247,10 @@ const struct vx_cmd vx_cmd_events = {
 	.name = "events",
 	.run = vx_events_run,
 	VX_CMD_OPTS(vx_events_optv, struct vx_events_opts),
-	.min_pos = 0, .max_pos = 1, .ifaces = 1,
+	.min_pos = 0, .max_pos = VX_POS_ANY, .ifaces = VX_POS_ANY,
 	.flags = VX_CMD_JSON | VX_CMD_PRIV | VX_CMD_BPFFS,
-	.synopsis = "[IFACE] [--json] [--count N]",
+	.synopsis = "[IFACE...] [--json] [--count N]",
 	.help = "    Stream drop and new-flow events (rate-capped per CPU), one per line,\n"
-		"    from every attached interface by default.",
+		"    from every attached interface by default; says when an interface\n"
+		"    goes away, and ends (exit 1) when none is left.",
 };

@@ -16,7 +16,9 @@
 
 #include "cli/cli.h"
 #include "cmd/cmd.h"
+#include "core/caps.h"
 #include "core/exit.h"
+#include "core/liveness.h"
 #include "core/log.h"
 #include "core/pins.h"
 #include "policy/maps.h"
@@ -93,15 +95,14 @@ static int vx_check_run(const struct vx_args *a)
 /* Replace the policy in force on @pins with @pol (canonical JSON @next),
  * under the attachment's lock.  Returns an exit code. */
 static int vx_apply_locked(struct vx_pins *pins, const struct vx_policy *pol,
-			   const char *next, const char *file)
+			   const char *next, const char *label)
 {
 	struct vx_config cfg;
-	struct vx_meta meta;
 	char *live = NULL;
-	__u32 zero = 0, idle;
+	__u32 idle;
 	int ret = VX_EXIT_SYSTEM, err;
 
-	if (vx_in_force_json(pins, &live, &cfg) || vx_read_meta(pins, &meta))
+	if (vx_in_force_json(pins, &live, &cfg))
 		goto out;
 	if (strcmp(next, live) == 0) {
 		printf("%s: policy unchanged (generation %u)\n", pins->ifname, cfg.generation);
@@ -113,14 +114,16 @@ static int vx_apply_locked(struct vx_pins *pins, const struct vx_policy *pol,
 	if (!err)
 		err = vx_slot_switch(pins->skel, idle, cfg.generation + 1);
 	if (err) {
-		vx_err("%s: cannot write the new policy: %s; the policy in force "
-		       "is unchanged", pins->ifname, strerror(-err));
+		vx_err("%s: cannot write the new policy: %s%s; the policy in force "
+		       "is unchanged", pins->ifname, strerror(-err),
+		       vx_caps_hint(err, VX_CAPS(VX_CAP_BPF)));
 		goto out;
 	}
-	snprintf(meta.policy, sizeof(meta.policy), "%s", file);
-	if (bpf_map_update_elem(vx_pins_fd(pins, vx_meta), &zero, &meta, BPF_ANY))
+	snprintf(pins->meta.policy, sizeof(pins->meta.policy), "%s", label);
+	err = vx_write_meta(pins, &pins->meta);
+	if (err)
 		vx_warn("%s: policy applied, but its name was not recorded: %s",
-			pins->ifname, strerror(errno));
+			pins->ifname, strerror(-err));
 	printf("%s: policy applied (generation %u)\n", pins->ifname, cfg.generation + 1);
 	ret = VX_EXIT_OK;
 out:
@@ -128,37 +131,74 @@ out:
 	return ret;
 }
 
-static int vx_apply_run(const struct vx_args *a)
+/* A policy goes only to an attachment whose program is on its interface:
+ * into the maps of one that is not, it would only look applied. */
+static int vx_apply_live(const struct vx_pins *pins)
 {
-	struct vx_policy pol;
-	struct vx_pins pins;
-	char *next;
-	int ret, err;
+	struct vx_live l;
 
-	/* Validate before touching anything. */
-	if (vx_policy_load(a->pos[1], a->json, &pol))
-		return VX_EXIT_INPUT;
-	next = vx_policy_to_json(&pol, 0, false);
-	ret = VX_EXIT_SYSTEM;
+	vx_pins_state(pins, &l);
+	if (l.st == VX_ST_LIVE)
+		return 0;
+	if (l.st == VX_ST_UNKNOWN)
+		vx_err("%s: cannot tell whether its program is on the interface (%s); "
+		       "nothing changed", pins->ifname, l.why);
+	else
+		vx_err("%s: not attached (%s: %s); nothing changed; 'vpnxdp detach %s' "
+		       "cleans up", pins->ifname, vx_state_name(l.st), l.why, pins->ifname);
+	return l.st == VX_ST_UNKNOWN ? VX_EXIT_SYSTEM : VX_EXIT_INPUT;
+}
+
+/* @pol (labelled @label) into the policy slot of IFACE. */
+static int vx_apply_policy(const char *ifname, const struct vx_policy *pol,
+			   const char *label)
+{
+	char *next = vx_policy_to_json(pol, 0, false);
+	struct vx_pins pins;
+	int ret = VX_EXIT_SYSTEM, err;
+
 	if (!next) {
 		vx_err("out of memory");
-		goto out;
+		return ret;
 	}
-	err = vx_pins_open(&pins, a->pos[0]);
+	err = vx_pins_open(&pins, ifname);
 	if (err) {
-		ret = vx_pins_exit(err);
-		goto out;
+		free(next);
+		return vx_pins_exit(err);
 	}
 	/* Concurrent pushes take turns: the second waits here (and says so),
 	 * then judges "unchanged" against what the first one left. */
 	err = vx_pins_lock(&pins);
 	if (err)
-		vx_err("%s: cannot lock %s: %s", a->pos[0], pins.dir, strerror(-err));
-	else
-		ret = vx_apply_locked(&pins, &pol, next, a->pos[1]);
+		vx_err("%s: cannot lock its pins: %s", ifname, strerror(-err));
+	else if (!(ret = vx_apply_live(&pins)))
+		ret = vx_apply_locked(&pins, pol, next, label);
 	vx_pins_close(&pins);
-out:
 	free(next);
+	return ret;
+}
+
+static int vx_apply_run(const struct vx_args *a)
+{
+	struct vx_policy pol;
+	int ret;
+
+	/* Validate before touching anything. */
+	if (vx_policy_load(a->pos[1], a->json, &pol))
+		return VX_EXIT_INPUT;
+	ret = vx_apply_policy(a->pos[0], &pol, a->pos[1]);
+	vx_policy_free(&pol);
+	return ret;
+}
+
+/* The defaults, on purpose: what an empty file is refused for meaning. */
+static int vx_reset_run(const struct vx_args *a)
+{
+	struct vx_policy pol;
+	int ret;
+
+	vx_policy_init(&pol);
+	ret = vx_apply_policy(a->pos[0], &pol, "defaults");
 	vx_policy_free(&pol);
 	return ret;
 }
@@ -225,7 +265,8 @@ static int vx_diff_run(const struct vx_args *a)
 
 #define VX_POLICY_HELP \
 	"    check: validate without touching the kernel. apply: replace the policy\n" \
-	"    in force on IFACE, atomically (the same policy twice: 'unchanged').\n" \
+	"    in force on IFACE, atomically (the same policy twice: 'unchanged');\n" \
+	"    an empty file is refused. reset: back to the built-in defaults.\n" \
 	"    show: the policy in force and its generation. diff: what apply would\n" \
 	"    change. --json: FILE is JSON (a file starting with '{' always is);\n" \
 	"    show prints JSON that apply reads back. FILE '-' is standard input.\n" \
@@ -241,7 +282,17 @@ static const struct vx_cmd vx_cmd_policy_apply = {
 	.name = "apply", .run = vx_apply_run,
 	.min_pos = 2, .max_pos = 2, .ifaces = 1,
 	.flags = VX_CMD_JSON | VX_CMD_PRIV | VX_CMD_BPFFS,
+	/* a push makes new LPM tries (BPF_MAP_CREATE) */
+	.caps = VX_CAPS(VX_CAP_BPF),
 	.synopsis = "IFACE [--json] FILE", .help = VX_POLICY_HELP,
+};
+
+static const struct vx_cmd vx_cmd_policy_reset = {
+	.name = "reset", .run = vx_reset_run,
+	.min_pos = 1, .max_pos = 1, .ifaces = 1,
+	.flags = VX_CMD_PRIV | VX_CMD_BPFFS,
+	.caps = VX_CAPS(VX_CAP_BPF),
+	.synopsis = "IFACE", .help = VX_POLICY_HELP,
 };
 
 static const struct vx_cmd vx_cmd_policy_show = {
@@ -259,13 +310,13 @@ static const struct vx_cmd vx_cmd_policy_diff = {
 };
 
 static const struct vx_cmd *const vx_policy_subcmds[] = {
-	&vx_cmd_policy_check, &vx_cmd_policy_apply, &vx_cmd_policy_show,
-	&vx_cmd_policy_diff, NULL,
+	&vx_cmd_policy_check, &vx_cmd_policy_apply, &vx_cmd_policy_reset,
+	&vx_cmd_policy_show, &vx_cmd_policy_diff, NULL,
 };
 
 const struct vx_cmd vx_cmd_policy = {
 	.name = "policy",
-	.synopsis = "check|apply|show|diff ...",
+	.synopsis = "check|apply|reset|show|diff ...",
 	.help = VX_POLICY_HELP,
 	.subcmds = vx_policy_subcmds,
 };

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cmd/cmd.h"
+#include "core/caps.h"
 #include "core/exit.h"
 #include "core/log.h"
 #include "core/names.h"
@@ -241,10 +242,10 @@ static int vx_replay_all(const struct vx_args *a, const struct vx_policy *pol,
 	struct vx_replay *r = NULL;
 	int ret = VX_EXIT_SYSTEM;
 
-	if (!vx_need_priv()) {
-		vx_err("replay runs the program with BPF_PROG_TEST_RUN, which needs CAP_BPF");
+	if (!vx_need_bpf() ||
+	    !vx_caps_need("replay", VX_CAPS_LOAD,
+			  "it loads the program to run it with BPF_PROG_TEST_RUN"))
 		return VX_EXIT_SYSTEM;
-	}
 	if (vx_replay_open(&r, pol))
 		goto out;
 	for (int i = 0; i < a->npos; i++)

@@ -65,6 +65,10 @@ static int vx_top_run(const struct vx_args *a)
 	ret = t.json ? vx_top_json_run(&t) : vx_tui_run(&t);
 	if (t.err[0])
 		vx_err("top: %s", t.err);
+	/* said at once in JSON mode; the full screen is gone now */
+	for (int k = 0; !t.json && k < t.reader.n; k++)
+		if (t.reader.ifs[k].gone)
+			vx_warn("%s", t.reader.ifs[k].gone_why);
 	free(t.tif);
 	vx_reader_close(&t.reader);
 	return ret;
@@ -85,5 +89,6 @@ const struct vx_cmd vx_cmd_top = {
 	.help = "    Live per-class rates from the ring buffer (all attached interfaces\n"
 		"    by default): full screen on a terminal (keys: q quit, s sort,\n"
 		"    p pause, arrows move, h help), else (or with --json) one JSON\n"
-		"    object per interval and interface; --count N stops after N intervals.",
+		"    object per interval and interface; --count N stops after N intervals.\n"
+		"    Says when an interface goes away; ends (exit 1) when none is left.",
 };

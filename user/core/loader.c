@@ -4,26 +4,24 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 
+#include "core/caps.h"
 #include "core/loader.h"
 #include "core/log.h"
 #include "policy/maps.h"
 #include "policy/policy.h"
 
-/* Where each map is pinned: under @root by its name, or (NULL) nowhere.
- * libbpf pins by name into /sys/fs/bpf unless told otherwise, so a user of
- * the object that wants no pins must clear every map's path. */
-static int vx_set_pins(struct vpnxdp_bpf *s, const char *root)
+/* No map pinned by libbpf: it would pin them by name into /sys/fs/bpf
+ * unless told otherwise.  attach pins them itself, into a directory it
+ * checked (user/core/bpffs.c). */
+static int vx_clear_pins(struct vpnxdp_bpf *s)
 {
 	struct bpf_map *m;
-	char path[4096];
 	int err;
 
 	bpf_object__for_each_map(m, s->obj) {
 		if (bpf_map__is_internal(m))
 			continue;
-		if (root)
-			snprintf(path, sizeof(path), "%s/%s", root, bpf_map__name(m));
-		err = bpf_map__set_pin_path(m, root ? path : NULL);
+		err = bpf_map__set_pin_path(m, NULL);
 		if (err)
 			return err;
 	}
@@ -32,7 +30,7 @@ static int vx_set_pins(struct vpnxdp_bpf *s, const char *root)
 
 static int vx_apply_opts(struct vpnxdp_bpf *s, const struct vx_load_opts *o)
 {
-	int err = vx_set_pins(s, o->pin_root);
+	int err = vx_clear_pins(s), ncpu;
 
 	if (err) {
 		vx_err("cannot set the pin paths: %s", strerror(-err));
@@ -42,7 +40,10 @@ static int vx_apply_opts(struct vpnxdp_bpf *s, const struct vx_load_opts *o)
 		s->rodata->vx_interval_ns = o->interval_ns;
 	if (o->rates_off)
 		s->rodata->vx_rates_on = 0;
-	if (o->flows)
+	/* One flush timer per possible CPU (bpf/maps.bpf.h, vx_rtimer). */
+	ncpu = libbpf_num_possible_cpus();
+	err = ncpu > 0 ? bpf_map__set_max_entries(s->maps.vx_rtimer, (__u32)ncpu) : ncpu;
+	if (!err && o->flows)
 		err = bpf_map__set_max_entries(s->maps.vx_flows, o->flows);
 	if (!err && o->ring_size)
 		err = bpf_map__set_max_entries(s->maps.vx_rates, o->ring_size);
@@ -83,8 +84,7 @@ struct vpnxdp_bpf *vx_load(const struct vx_load_opts *o)
 	err = vpnxdp_bpf__load(s);
 	if (err) {
 		vx_err("cannot load the BPF %s: %s%s", o->maps_only ? "maps" : "program",
-		       strerror(-err),
-		       err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN: run as root)" : "");
+		       strerror(-err), vx_caps_hint(err, VX_CAPS_LOAD));
 		vpnxdp_bpf__destroy(s);
 		errno = -err;
 		return NULL;

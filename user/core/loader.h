@@ -2,9 +2,8 @@
 /*
  * Opening and loading the embedded BPF object (the bpftool skeleton), for
  * every user of it: attach, replay, the bench and the tests.  One place
- * sets its load-time constants and map sizes, and decides where its maps
- * are pinned (bpf/maps.bpf.h pins every map by name): under a pin root, or
- * nowhere.
+ * sets its load-time constants and map sizes, and keeps libbpf from
+ * pinning its maps (attach pins them itself).
  */
 #ifndef VX_LOADER_H
 #define VX_LOADER_H
@@ -18,8 +17,6 @@ struct vx_policy;
 struct vx_compiled;
 
 struct vx_load_opts {
-	const char *pin_root; /* pin the maps there, or reuse those pinned
-			       * there; NULL: pin nothing (no bpffs access) */
 	__u32 flows;          /* flow cache entries; 0: the object's default */
 	__u64 interval_ns;    /* rate record interval; 0: the default */
 	__u32 ring_size;      /* bytes of each ring buffer; 0: the default */

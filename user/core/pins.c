@@ -1,18 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/vfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -20,122 +13,311 @@
 #include "core/log.h"
 #include "core/pins.h"
 
-int vx_bpffs_ensure(void)
-{
-	struct statfs st;
+#define VX_MAX_MAP_IDS 64
 
-	if (statfs(VX_BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC)
-		return 0;
-	if (mount("bpf", VX_BPFFS, "bpf", 0, "mode=0700") != 0) {
-		vx_err("bpffs is not mounted at %s and mounting it failed: %s",
-		       VX_BPFFS, strerror(errno));
-		return -errno;
+bool vx_entry_parse(const char *name, char *ifname, int *pid)
+{
+	const char *c = strchr(name, ':');
+	size_t n = c ? (size_t)(c - name) : strlen(name);
+	char *end;
+	long v = 0;
+
+	if (n == 0 || n >= VX_IFNAMSIZ)
+		return false;
+	if (c) {
+		v = strtol(c + 1, &end, 10);
+		if (end == c + 1 || v <= 0 || v > 0x7fffffff ||
+		    strcmp(end, ":attaching") != 0)
+			return false;
 	}
-	vx_debug("mounted bpffs at %s", VX_BPFFS);
-	return 0;
-}
-
-void vx_pin_dir(char *buf, size_t len, const char *ifname)
-{
-	snprintf(buf, len, "%s/%s", VX_PIN_ROOT, ifname);
-}
-
-bool vx_pins_exist(const char *ifname)
-{
-	char dir[PATH_MAX];
-	struct stat st;
-
-	vx_pin_dir(dir, sizeof(dir), ifname);
-	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	memcpy(ifname, name, n);
+	ifname[n] = 0;
+	*pid = (int)v;
+	return true;
 }
 
 static void vx_pins_reset(struct vx_pins *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->prog_fd = -1;
-	p->lock_fd = -1;
+	p->root_fd = p->dir_fd = p->prog_fd = p->link_fd = p->lock_fd = -1;
 }
 
-/* Does the pinned map @fd have the shape the object defines for @m?  Its
- * size is not compared: attach sets some (flow cache, rings). */
-static int vx_pin_check(const struct vx_pins *p, const struct bpf_map *m, int fd)
+/* Mark @p foreign or corrupt, saying why (the first reason is the one to
+ * tell). */
+__attribute__((format(printf, 2, 3)))
+static void vx_corrupt(struct vx_pins *p, const char *fmt, ...)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
+	va_list ap;
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) {
-		vx_err("%s: cannot inspect the pinned map %s: %s", p->ifname,
-		       bpf_map__name(m), strerror(errno));
-		return -errno;
-	}
-	if (info.type != bpf_map__type(m) || info.key_size != bpf_map__key_size(m) ||
-	    info.value_size != bpf_map__value_size(m)) {
-		vx_err("%s: %s/%s is not the map this vpnxdp defines (type %u, key %u, "
-		       "value %u bytes; want %u, %u, %u): a foreign or corrupt attachment; "
-		       "'vpnxdp detach %s' removes it", p->ifname, p->dir, bpf_map__name(m),
-		       info.type, info.key_size, info.value_size, bpf_map__type(m),
-		       bpf_map__key_size(m), bpf_map__value_size(m), p->ifname);
-		return -EPROTO;
-	}
-	return 0;
+	if (p->corrupt)
+		return;
+	p->corrupt = true;
+	va_start(ap, fmt);
+	/* the analyzer's false positive of core/log.c */
+	vsnprintf(p->why, sizeof(p->why), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
+	va_end(ap);
 }
 
-/* Give every map of the opened skeleton the fd of its pin. */
-static int vx_pins_reuse(struct vx_pins *p)
+static void vx_map_desc(char *buf, size_t len, __u32 type, __u32 key, __u32 val,
+			__u32 max, __u32 flags)
 {
-	char path[PATH_MAX + 32];
+	const char *t = libbpf_bpf_map_type_str((enum bpf_map_type)type);
+
+	snprintf(buf, len, "%s key %u value %u max %u flags 0x%x", t ? t : "?",
+		 key, val, max, flags);
+}
+
+/* The pinned map @name, and its info.  Returns its fd, or -1 after
+ * marking @p corrupt. */
+static int vx_map_pin(struct vx_pins *p, const char *name, struct bpf_map_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd = vx_pin_get(p->dir_fd, name);
+
+	memset(info, 0, sizeof(*info));
+	if (fd < 0) {
+		vx_corrupt(p, "%s: %s", name, fd == -ELOOP ? "a symlink" :
+			   fd == -ENOENT ? "missing" : fd == -EINVAL ? "not a pin" :
+			   strerror(-fd));
+		return -1;
+	}
+	if (vx_bpf_fd_kind(fd) != 'm' || bpf_obj_get_info_by_fd(fd, info, &len)) {
+		vx_corrupt(p, "%s: not a BPF map", name);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The size attach gave @m: the flow cache and the rings are sized by its
+ * options (recorded in vx_meta), the flush timers by the CPUs. */
+static __u32 vx_map_want_max(const struct vx_pins *p, const struct bpf_map *m)
+{
+	const struct vpnxdp_bpf *s = p->skel;
+
+	if (m == s->maps.vx_flows)
+		return p->meta.flows;
+	if (m == s->maps.vx_rates || m == s->maps.vx_events)
+		return p->meta.ring_size;
+	if (m == s->maps.vx_rtimer)
+		return (__u32)libbpf_num_possible_cpus();
+	return bpf_map__max_entries(m);
+}
+
+/* Is the pin @info the map the object defines as @m, sized as recorded? */
+static bool vx_map_matches(struct vx_pins *p, const struct bpf_map *m,
+			   const struct bpf_map_info *info)
+{
+	char got[128], want[128];
+	__u32 max = vx_map_want_max(p, m);
+
+	if (info->type == (__u32)bpf_map__type(m) &&
+	    info->key_size == bpf_map__key_size(m) &&
+	    info->value_size == bpf_map__value_size(m) &&
+	    info->max_entries == max && info->map_flags == bpf_map__map_flags(m) &&
+	    !strncmp(info->name, bpf_map__name(m), BPF_OBJ_NAME_LEN - 1))
+		return true;
+	vx_map_desc(got, sizeof(got), info->type, info->key_size, info->value_size,
+		    info->max_entries, info->map_flags);
+	vx_map_desc(want, sizeof(want), bpf_map__type(m), bpf_map__key_size(m),
+		    bpf_map__value_size(m), max, bpf_map__map_flags(m));
+	vx_corrupt(p, "%s is %s, vpnxdp's is %s", bpf_map__name(m), got, want);
+	return false;
+}
+
+/* vx_meta first: it says how big the rest must be.  One of another
+ * version is told as such (its version is its first word). */
+static void vx_meta_read(struct vx_pins *p)
+{
+	struct bpf_map *m = p->skel->maps.vx_meta;
+	struct bpf_map_info info;
+	__u32 zero = 0, *buf;
+	int fd = vx_map_pin(p, "vx_meta", &info);
+
+	if (fd < 0)
+		return;
+	if (info.type == BPF_MAP_TYPE_ARRAY && info.key_size == 4 &&
+	    info.max_entries >= 1 && info.value_size >= 4 && info.value_size <= 65536 &&
+	    (buf = calloc(1, info.value_size))) {
+		if (bpf_map_lookup_elem(fd, &zero, buf) == 0 && buf[0] != VX_ABI_VERSION)
+			vx_corrupt(p, "attached by another vpnxdp version (ABI %u; this "
+				   "vpnxdp is %u)", buf[0], VX_ABI_VERSION);
+		free(buf);
+	}
+	if (!p->corrupt && vx_map_matches(p, m, &info) &&
+	    bpf_map_lookup_elem(fd, &zero, &p->meta) == 0 &&
+	    bpf_map__reuse_fd(m, fd) == 0)
+		p->meta_ok = true;
+	close(fd);
+}
+
+/* Every map but vx_meta: checked against the object, then the skeleton's
+ * map given the pin.  @ids collects their ids (those the program uses). */
+static void vx_maps_check(struct vx_pins *p, __u32 *ids, int *nids)
+{
+	struct bpf_map_info info;
 	struct bpf_map *m;
-	int fd, err;
+	int fd;
 
 	bpf_object__for_each_map(m, p->skel->obj) {
-		if (bpf_map__is_internal(m))
+		if (bpf_map__is_internal(m) || m == p->skel->maps.vx_meta)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", p->dir, bpf_map__name(m));
-		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			err = -errno;
-			vx_err("%s: cannot open %s: %s (a partial attachment: "
-			       "'vpnxdp detach %s' cleans it up)",
-			       p->ifname, path, strerror(-err), p->ifname);
-			return err;
-		}
-		err = vx_pin_check(p, m, fd);
-		if (!err)
-			err = bpf_map__reuse_fd(m, fd);
+		fd = vx_map_pin(p, bpf_map__name(m), &info);
+		if (fd < 0)
+			continue;
+		if (m == p->skel->maps.vx_counters)
+			p->counters_id = info.id;
+		if (!p->corrupt && vx_map_matches(p, m, &info) &&
+		    bpf_map__reuse_fd(m, fd) != 0)
+			vx_corrupt(p, "%s: cannot be used", bpf_map__name(m));
+		/* the userspace-only maps are not the program's */
+		if (m != p->skel->maps.vx_store && *nids < VX_MAX_MAP_IDS)
+			ids[(*nids)++] = info.id;
 		close(fd);
-		if (err)
-			return err;
 	}
+}
+
+static bool vx_ids_have(const __u32 *ids, __u32 n, __u32 id)
+{
+	for (__u32 i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* The pinned program: vpnxdp's by name, the one attach recorded by id and
+ * tag, and using the maps pinned beside it. */
+static void vx_prog_check(struct vx_pins *p, const __u32 *want, int nwant)
+{
+	__u32 ids[VX_MAX_MAP_IDS] = { 0 }, len;
+	struct bpf_prog_info info;
+
+	p->prog_fd = vx_pin_get(p->dir_fd, "prog");
+	if (p->prog_fd == -ENOENT)
+		return; /* the caller judges whether one was due */
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = VX_MAX_MAP_IDS;
+	info.map_ids = (__u64)(unsigned long)ids;
+	len = sizeof(info);
+	if (p->prog_fd < 0 || vx_bpf_fd_kind(p->prog_fd) != 'p' ||
+	    bpf_obj_get_info_by_fd(p->prog_fd, &info, &len) != 0) {
+		vx_corrupt(p, "prog: not a BPF program%s",
+			   p->prog_fd == -ELOOP ? " (a symlink)" : "");
+		if (p->prog_fd >= 0)
+			close(p->prog_fd);
+		p->prog_fd = -1;
+		return;
+	}
+	p->prog_ours = !strcmp(info.name, VX_PROG_NAME) &&
+		       (info.type == BPF_PROG_TYPE_XDP || info.type == BPF_PROG_TYPE_EXT);
+	if (!p->prog_ours) {
+		vx_corrupt(p, "prog: program '%s' (type %u), not vpnxdp's", info.name,
+			   info.type);
+	} else if (p->meta_ok && p->meta.prog_id &&
+		   (info.id != p->meta.prog_id ||
+		    memcmp(info.tag, p->meta.prog_tag, sizeof(info.tag)) != 0)) {
+		vx_corrupt(p, "prog: program %u is not the one this attachment recorded "
+			   "(%u; the tags differ or the ids do)", info.id, p->meta.prog_id);
+	}
+	for (int i = 0; i < nwant; i++)
+		if (!vx_ids_have(ids, info.nr_map_ids < VX_MAX_MAP_IDS ?
+				 info.nr_map_ids : VX_MAX_MAP_IDS, want[i]))
+			vx_corrupt(p, "prog: program %u does not use the maps pinned "
+				   "beside it", info.id);
+}
+
+/* The pinned link: an XDP link of the pinned program. */
+static void vx_link_check(struct vx_pins *p)
+{
+	struct bpf_link_info li = {};
+	struct bpf_prog_info pi = {};
+	__u32 len = sizeof(li), plen = sizeof(pi);
+
+	p->link_fd = vx_pin_get(p->dir_fd, "link");
+	if (p->link_fd == -ENOENT)
+		return;
+	if (p->link_fd < 0 || vx_bpf_fd_kind(p->link_fd) != 'l' ||
+	    bpf_obj_get_info_by_fd(p->link_fd, &li, &len) != 0 ||
+	    li.type != BPF_LINK_TYPE_XDP) {
+		vx_corrupt(p, "link: not an XDP link%s",
+			   p->link_fd == -ELOOP ? " (a symlink)" : "");
+		if (p->link_fd >= 0)
+			close(p->link_fd);
+		p->link_fd = -1;
+		return;
+	}
+	if (p->prog_fd < 0 || bpf_obj_get_info_by_fd(p->prog_fd, &pi, &plen) != 0 ||
+	    pi.id != li.prog_id)
+		vx_corrupt(p, "link: not the link of the pinned program");
+}
+
+/* What a finished attachment must hold beyond its maps. */
+static void vx_pins_complete(struct vx_pins *p)
+{
+	if (p->pid || !p->meta_ok)
+		return; /* an interrupted attach stops anywhere */
+	if (p->prog_fd < 0)
+		vx_corrupt(p, "prog: missing");
+	else if (p->meta.path == VX_PATH_LINK && p->link_fd < 0)
+		vx_corrupt(p, "link: missing");
+}
+
+int vx_pins_examine(struct vx_pins *p, int root_fd, const char *name)
+{
+	__u32 ids[VX_MAX_MAP_IDS];
+	int nids = 0;
+
+	vx_pins_reset(p);
+	p->root_fd = root_fd;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (!vx_entry_parse(name, p->ifname, &p->pid)) {
+		snprintf(p->why, sizeof(p->why), "not a name vpnxdp makes");
+		return -EINVAL;
+	}
+	p->dir_fd = vx_subdir_open(root_fd, name, p->why, sizeof(p->why));
+	if (p->dir_fd < 0)
+		return p->dir_fd;
+	p->skel = vpnxdp_bpf__open();
+	if (!p->skel) {
+		snprintf(p->why, sizeof(p->why), "cannot open the embedded BPF object: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	vx_meta_read(p);
+	if (p->meta_ok)
+		vx_maps_check(p, ids, &nids);
+	vx_prog_check(p, ids, nids);
+	vx_link_check(p);
+	vx_pins_complete(p);
 	return 0;
 }
 
 int vx_pins_open(struct vx_pins *p, const char *ifname)
 {
-	char path[PATH_MAX + 32];
-	int err;
+	int root = vx_root_open(false), err;
 
 	vx_pins_reset(p);
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
-	vx_pin_dir(p->dir, sizeof(p->dir), ifname);
-	if (!vx_pins_exist(ifname)) {
-		vx_err("%s: not attached (no %s; see 'vpnxdp status')", ifname,
-		       p->dir);
+	if (root == -ENOENT) {
+		vx_err("%s: not attached (see 'vpnxdp status')", ifname);
 		return -ENOENT;
 	}
-	p->skel = vpnxdp_bpf__open();
-	if (!p->skel) {
-		err = -errno;
-		vx_err("cannot open the embedded BPF object: %s", strerror(-err));
-		return err;
-	}
-	err = vx_pins_reuse(p);
-	if (err) {
+	if (root < 0)
+		return root;
+	err = vx_pins_examine(p, root, ifname);
+	p->own_root = true;
+	if (err == -ENOENT)
+		vx_err("%s: not attached (see 'vpnxdp status')", ifname);
+	else if (err)
+		vx_err("%s/%s: %s: refusing it", VX_PIN_ROOT, ifname, p->why);
+	else if (p->corrupt)
+		vx_err("%s: a foreign or corrupt attachment: %s; 'vpnxdp detach %s' "
+		       "removes it", ifname, p->why, ifname);
+	if (!err && p->corrupt)
+		err = -EPROTO;
+	if (err)
 		vx_pins_close(p);
-		return err;
-	}
-	snprintf(path, sizeof(path), "%s/prog", p->dir);
-	p->prog_fd = bpf_obj_get(path);
-	return 0;
+	return err;
 }
 
 void vx_pins_close(struct vx_pins *p)
@@ -143,158 +325,43 @@ void vx_pins_close(struct vx_pins *p)
 	vpnxdp_bpf__destroy(p->skel);
 	if (p->prog_fd >= 0)
 		close(p->prog_fd);
+	if (p->link_fd >= 0)
+		close(p->link_fd);
 	if (p->lock_fd >= 0)
 		close(p->lock_fd);
-	vx_pins_reset(p);
+	if (p->dir_fd >= 0)
+		close(p->dir_fd);
+	if (p->own_root && p->root_fd >= 0)
+		close(p->root_fd);
+	p->skel = NULL;
+	p->own_root = false;
+	p->prog_fd = p->link_fd = p->lock_fd = p->dir_fd = p->root_fd = -1;
 }
 
 int vx_pins_lock(struct vx_pins *p)
 {
 	if (p->lock_fd >= 0)
 		return 0;
-	p->lock_fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	p->lock_fd = openat(p->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (p->lock_fd < 0)
 		return -errno;
-	if (flock(p->lock_fd, LOCK_EX | LOCK_NB) == 0)
-		return 0;
-	if (errno != EWOULDBLOCK)
-		return -errno;
-	vx_info("%s: another vpnxdp command is changing this interface; waiting",
-		p->ifname);
-	if (flock(p->lock_fd, LOCK_EX) != 0)
-		return -errno;
-	return 0;
-}
-
-int vx_pins_remove_dir(const char *dir)
-{
-	char path[PATH_MAX + 300];
-	struct dirent *de;
-	int err = 0;
-	DIR *d;
-
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (unlink(path) != 0 && errno != ENOENT)
-			err = -errno;
-	}
-	closedir(d);
-	if (rmdir(dir) != 0 && errno != ENOENT)
-		err = -errno;
-	/* Leave no empty /sys/fs/bpf/vpnxdp behind either (fails while other
-	 * attachments remain, as it should). */
-	rmdir(VX_PIN_ROOT);
-	return err;
-}
-
-int vx_pins_remove(const char *ifname)
-{
-	char dir[PATH_MAX];
-
-	vx_pin_dir(dir, sizeof(dir), ifname);
-	return vx_pins_remove_dir(dir);
-}
-
-int vx_read_meta(const struct vx_pins *p, struct vx_meta *m)
-{
-	__u32 zero = 0;
-
-	if (bpf_map_lookup_elem(vx_pins_fd(p, vx_meta), &zero, m) != 0)
-		return -errno;
-	return 0;
+	return vx_fd_lock(p->lock_fd, p->ifname);
 }
 
 int vx_read_config(const struct vx_pins *p, struct vx_config *c)
 {
 	__u32 zero = 0;
 
-	if (bpf_map_lookup_elem(vx_pins_fd(p, vx_config), &zero, c) != 0)
-		return -errno;
-	return 0;
+	return bpf_map__lookup_elem(p->skel->maps.vx_config, &zero, sizeof(zero),
+				    c, sizeof(*c), 0);
 }
 
-/* The id of the program an fd refers to, or 0. */
-static unsigned int vx_prog_id(int fd)
+int vx_write_meta(const struct vx_pins *p, const struct vx_meta *m)
 {
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
+	__u32 zero = 0;
 
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
-		return 0;
-	return info.id;
-}
-
-unsigned long long vx_netns_ino(void)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/net", &st) != 0)
-		return 0;
-	return (unsigned long long)st.st_ino;
-}
-
-enum vx_liveness vx_pins_live(const struct vx_pins *p, unsigned int *prog_id)
-{
-	unsigned int id = vx_prog_id(p->prog_fd);
-	struct xdp_multiprog *mp;
-	struct xdp_program *prog = NULL;
-	enum vx_liveness live = VX_STALE;
-	struct vx_meta m;
-	int ifindex;
-
-	if (prog_id)
-		*prog_id = id;
-	if (!id || vx_read_meta(p, &m) != 0)
-		return VX_STALE;
-	if (m.netns_ino && m.netns_ino != vx_netns_ino())
-		return VX_OTHER_NETNS;
-	ifindex = (int)if_nametoindex(p->ifname);
-	if (!ifindex || (__u32)ifindex != m.ifindex)
-		return VX_STALE;
-	mp = xdp_multiprog__get_from_ifindex(ifindex);
-	if (!mp || libxdp_get_error(mp))
-		return VX_STALE;
-	if (xdp_multiprog__is_legacy(mp)) {
-		prog = xdp_multiprog__main_prog(mp);
-		if (prog && xdp_program__id(prog) == id)
-			live = VX_ATTACHED;
-	} else {
-		while ((prog = xdp_multiprog__next_prog(prog, mp)))
-			if (xdp_program__id(prog) == id)
-				live = VX_ATTACHED;
-	}
-	xdp_multiprog__close(mp);
-	return live;
-}
-
-static int vx_name_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-int vx_attached_list(char (*names)[VX_IFNAMSIZ], int max)
-{
-	struct dirent *de;
-	DIR *d = opendir(VX_PIN_ROOT);
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < max) {
-		/* skip ".", ".." and attaches in progress ("IF:PID:attaching") */
-		if (de->d_name[0] == '.' || strchr(de->d_name, ':') ||
-		    strlen(de->d_name) >= VX_IFNAMSIZ)
-			continue;
-		snprintf(names[n++], VX_IFNAMSIZ, "%s", de->d_name);
-	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(names[0]), vx_name_cmp);
-	return n;
+	return bpf_map__update_elem(p->skel->maps.vx_meta, &zero, sizeof(zero),
+				    m, sizeof(*m), BPF_ANY);
 }
 
 const char *vx_xdp_mode_name(unsigned int mode)

@@ -76,7 +76,18 @@ int vx_policy_load(const char *file, bool json, struct vx_policy *pol)
 	/* No text policy starts with '{': a JSON file needs no flag. */
 	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
 		i++;
-	if (json || (i < len && buf[i] == '{'))
+	/* Nothing at all is a mistake (a truncated file, a pipe whose writer
+	 * failed), not a request for the defaults, which would remove every
+	 * rule: that takes `policy reset` (or a file that says something,
+	 * even only a comment). */
+	if (i == len) {
+		vx_err("%s: empty policy; to go back to the defaults use "
+		       "'vpnxdp policy reset IFACE'", name);
+		free(buf);
+		vx_policy_free(pol);
+		return -1;
+	}
+	if (json || buf[i] == '{')
 		ret = vx_policy_parse_json(pol, buf, len, name, &d);
 	else
 		ret = vx_policy_parse_text(pol, buf, len, name, &d);

@@ -5,11 +5,12 @@
  * Records (vpnxdp_ring.h) come one per CPU per interval, each stamped with
  * its interval's start on a grid common to all CPUs.  They are summed into
  * the bin of that interval; a bin is reported once its interval has ended
- * and a grace period has passed (a CPU writes its record when its first
- * packet after the interval arrives, so under traffic records come within
- * the grace).  A record that comes later than that (its CPU was idle after
- * the interval) is added to the next bin to be reported: its rate lands one
- * interval late, but no packet is missed or counted twice.
+ * and a grace period has passed (a CPU's record is written by its first
+ * packet after the interval or, without one, by its flush timer 10 ms after
+ * the end, so records come within the grace).  A record that comes later
+ * than that (a reader that fell behind, a kernel without the timer) is added
+ * to the next bin to be reported: its rate lands late, but no packet is
+ * missed or counted twice.
  *
  * Records of intervals that ended before the reader started are dropped:
  * rates are about now, not about whatever the ring held.

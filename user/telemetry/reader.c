@@ -1,35 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <xdp/libxdp.h>
 
+#include "core/liveness.h"
 #include "core/log.h"
 #include "telemetry/reader.h"
 
-/* Open one attachment's pins and check they are of this version. */
+/* Open one attachment's pins (checked, and of this version). */
 static int vx_reader_if_open(struct vx_reader_if *i, const char *name)
 {
 	int err = vx_pins_open(&i->pins, name);
 
 	if (err)
 		return err;
-	err = vx_read_meta(&i->pins, &i->meta);
-	if (err) {
-		vx_err("%s: cannot read attachment metadata: %s", name,
-		       strerror(-err));
-	} else if (i->meta.abi != VX_ABI_VERSION || !i->meta.interval_ms) {
-		vx_err("%s: attached by another vpnxdp version (ABI %u, this is %u); "
-		       "detach and attach it again", name, i->meta.abi,
-		       VX_ABI_VERSION);
-		err = -EPROTO;
-	}
-	if (err)
+	i->meta = i->pins.meta;
+	if (!i->meta.interval_ms) {
+		vx_err("%s: its metadata has no rate interval: a corrupt attachment; "
+		       "'vpnxdp detach %s' removes it", name, name);
 		vx_pins_close(&i->pins);
-	return err;
+		return -EPROTO;
+	}
+	return 0;
 }
 
 int vx_reader_open(struct vx_reader *l, char **names, int n, enum vx_ring ring,
@@ -77,6 +75,7 @@ int vx_reader_open(struct vx_reader *l, char **names, int n, enum vx_ring ring,
 		err = -ENOENT;
 		goto fail;
 	}
+	l->live = l->n;
 	return 0;
 fail:
 	vx_reader_close(l);
@@ -90,6 +89,35 @@ void vx_reader_close(struct vx_reader *l)
 		vx_pins_close(&l->ifs[k].pins);
 	free(l->ifs);
 	memset(l, 0, sizeof(*l));
+}
+
+int vx_reader_check(struct vx_reader *l, __u64 every_ns, bool say)
+{
+	__u64 now = vx_mono_ns();
+	struct vx_live lv;
+
+	if (now < l->next_check)
+		return l->live;
+	l->next_check = now + every_ns;
+	for (int k = 0; k < l->n; k++) {
+		struct vx_reader_if *i = &l->ifs[k];
+
+		if (i->gone)
+			continue;
+		vx_pins_state(&i->pins, &lv);
+		/* unknown is not gone, nor is another namespace: keep reading */
+		if (lv.st != VX_ST_STALE && lv.st != VX_ST_GONE)
+			continue;
+		i->gone = true;
+		i->gone_ns = now;
+		l->live--;
+		snprintf(i->gone_why, sizeof(i->gone_why), "%s: the attachment is %s (%s); "
+			 "nothing more comes from it", i->pins.ifname,
+			 vx_state_name(lv.st), lv.why);
+		if (say)
+			vx_warn("%s", i->gone_why);
+	}
+	return l->live;
 }
 
 int vx_reader_consume(struct vx_reader *l)
@@ -142,10 +170,30 @@ double vx_mono_to_real(__u64 mono_ns)
 	       ((double)now - (double)mono_ns) / 1e9;
 }
 
+/* The attachments in the pin root (not what interrupted attaches left),
+ * at most VX_READER_MAX, into @all.  Returns how many, or -1 (said). */
+static int vx_reader_listed(char (*all)[VX_ENTRY_LEN])
+{
+	static char names[256][VX_ENTRY_LEN];
+	char ifname[VX_IFNAMSIZ];
+	int root = vx_root_open(false), n, pid, m = 0;
+
+	if (root == -ENOENT)
+		return 0;
+	if (root < 0)
+		return -1;
+	n = vx_dir_entries(root, names, 256);
+	close(root);
+	for (int k = 0; k < n && m < VX_READER_MAX; k++)
+		if (vx_entry_parse(names[k], ifname, &pid) && !pid)
+			snprintf(all[m++], VX_ENTRY_LEN, "%s", ifname);
+	return m;
+}
+
 int vx_reader_names(const char *cmd, char **names, int n, char **out,
 		    bool *listed)
 {
-	static char all[VX_READER_MAX][VX_IFNAMSIZ];
+	static char all[VX_READER_MAX][VX_ENTRY_LEN];
 
 	*listed = n == 0;
 	if (n > VX_READER_MAX) {
@@ -156,7 +204,9 @@ int vx_reader_names(const char *cmd, char **names, int n, char **out,
 		memcpy(out, names, (size_t)n * sizeof(*out));
 		return n;
 	}
-	n = vx_attached_list(all, VX_READER_MAX);
+	n = vx_reader_listed(all);
+	if (n < 0)
+		return -1;
 	if (n == 0) {
 		vx_err("%s: no interface is attached (see 'vpnxdp attach')", cmd);
 		return -1;

@@ -33,6 +33,10 @@ struct vx_reader_if {
 	struct vx_meta meta;
 	struct vx_rates rates;      /* top only */
 	struct vx_rate_state state; /* summed over CPUs by vx_reader_state() */
+	bool gone;                  /* its program left the interface: its
+				     * ring is no longer followed */
+	__u64 gone_ns;              /* when that was seen (vx_mono_ns()) */
+	char gone_why[512];
 };
 
 struct vx_reader {
@@ -41,6 +45,8 @@ struct vx_reader {
 	int ncpu;
 	struct ring_buffer *rb;
 	void *user; /* the command's own state, for its callbacks */
+	__u64 next_check; /* vx_reader_check()'s clock */
+	int live;         /* attachments not gone */
 };
 
 /* Open the pins of @names[0..n) and one ring_buffer over their ring
@@ -65,6 +71,12 @@ extern volatile sig_atomic_t vx_reader_stop;
 /* Catch those signals (without SA_RESTART: a signal ends a wait at once)
  * and ignore SIGPIPE (a closed stdout is an error that ends the loop). */
 void vx_reader_catch_signals(void);
+
+/* Is every followed attachment's program still on its interface?  Those
+ * that left are marked gone (and with @say, said on stderr: no more comes
+ * from them).  Asks the kernel at most once per @every_ns.  Returns how
+ * many are still followed. */
+int vx_reader_check(struct vx_reader *l, __u64 every_ns, bool say);
 
 /* Consume whatever the rings hold now. Returns records consumed or <0. */
 int vx_reader_consume(struct vx_reader *l);

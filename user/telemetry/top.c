@@ -21,6 +21,9 @@ int vx_top_rec(void *ctx, void *data, size_t len)
 {
 	struct vx_reader_if *i = ctx;
 
+	if (i->gone && i->rates.next * i->rates.interval_ns > i->gone_ns)
+		return 0; /* reported to its end */
+
 	if (vx_rates_add(&i->rates, data, len) != 0)
 		vx_debug("%s: rate record of unexpected size %zu skipped",
 			 i->pins.ifname, len);
@@ -91,6 +94,29 @@ static void vx_top_rows(struct vx_top *t, bool push_hist)
 		t->hpos++;
 }
 
+/* Has @i gone, and its bins been reported up to the interval in which it
+ * went (whose record its CPU's timer still writes)? */
+static bool vx_top_over(const struct vx_reader_if *i)
+{
+	return i->gone && i->rates.next * i->rates.interval_ns > i->gone_ns;
+}
+
+/* Are the interfaces still there?  (Asked at most once per shortest
+ * interval; in JSON mode what went is said at once.) */
+static bool vx_top_all_over(struct vx_top *t)
+{
+	__u64 every = ~0ull;
+	bool over = true;
+
+	for (int k = 0; k < t->reader.n; k++)
+		if (t->reader.ifs[k].rates.interval_ns < every)
+			every = t->reader.ifs[k].rates.interval_ns;
+	vx_reader_check(&t->reader, every, t->json);
+	for (int k = 0; k < t->reader.n; k++)
+		over = over && vx_top_over(&t->reader.ifs[k]);
+	return over;
+}
+
 enum vx_step vx_top_step(struct vx_top *t)
 {
 	enum vx_step ret = VX_STEP_IDLE;
@@ -109,7 +135,7 @@ enum vx_step vx_top_step(struct vx_top *t)
 		struct vx_reader_if *i = &t->reader.ifs[k];
 		struct vx_top_if *ti = &t->tif[k];
 
-		while ((t->count == 0 || ti->lines < t->count) &&
+		while ((t->count == 0 || ti->lines < t->count) && !vx_top_over(i) &&
 		       vx_rates_pop(&i->rates, now, &ti->last, &ti->last_start)) {
 			ti->lines++;
 			for (int c = 0; c < VX_NCLASS; c++)
@@ -130,12 +156,14 @@ enum vx_step vx_top_step(struct vx_top *t)
 				first_popped = true;
 			ret = VX_STEP_NEW;
 		}
-		if (t->count == 0 || ti->lines < t->count)
+		if ((t->count == 0 || ti->lines < t->count) && !vx_top_over(i))
 			done = false;
 	}
 	if (ret == VX_STEP_NEW && !t->json)
 		vx_top_rows(t, first_popped);
-	return done ? VX_STEP_DONE : ret;
+	if (done)
+		return VX_STEP_DONE;
+	return vx_top_all_over(t) ? VX_STEP_GONE : ret;
 }
 
 int vx_top_wait_ms(const struct vx_top *t, int cap)
@@ -162,6 +190,8 @@ int vx_top_json_run(struct vx_top *t)
 
 		if (s == VX_STEP_ERR)
 			return VX_EXIT_SYSTEM;
+		if (s == VX_STEP_GONE)
+			return VX_EXIT_INPUT;
 		if (s == VX_STEP_DONE || *t->stop)
 			return VX_EXIT_OK;
 		/* Sleep until the next interval is due; signals end it. */

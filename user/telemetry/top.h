@@ -46,6 +46,8 @@ enum vx_step {
 	VX_STEP_IDLE = 0,  /* nothing was due */
 	VX_STEP_NEW = 1,   /* at least one interval was reported */
 	VX_STEP_DONE = 2,  /* --count intervals reported */
+	VX_STEP_GONE = 3,  /* every interface is gone, its last interval
+			    * reported */
 };
 
 /* The ring_buffer callback: one rate record of the interface at @ctx. */
@@ -55,7 +57,8 @@ int vx_top_rec(void *ctx, void *data, size_t len);
  * due (a JSON line each in JSON mode; the rows otherwise). */
 enum vx_step vx_top_step(struct vx_top *t);
 
-/* JSON lines until --count intervals or *t->stop.  Returns an exit code. */
+/* JSON lines until --count intervals, *t->stop, or every interface gone
+ * (exit code 1).  Returns an exit code. */
 int vx_top_json_run(struct vx_top *t);
 
 /* Milliseconds until the next interval is due (at most @cap). */

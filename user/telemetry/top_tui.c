@@ -165,9 +165,10 @@ static void vx_tui_draw(struct vx_tui *u)
 	for (int k = 0; k < t->reader.n && pos < (int)sizeof(line) - 40; k++) {
 		const struct vx_reader_if *i = &t->reader.ifs[k];
 
-		pos += snprintf(line + pos, sizeof(line) - (size_t)pos, "%s%s (%s, %u ms)",
+		pos += snprintf(line + pos, sizeof(line) - (size_t)pos, "%s%s (%s, %u ms)%s",
 				k ? ", " : "", i->pins.ifname,
-				vx_xdp_mode_name(i->meta.mode), i->meta.interval_ms);
+				vx_xdp_mode_name(i->meta.mode), i->meta.interval_ms,
+				i->gone ? " GONE" : "");
 	}
 	attron(A_BOLD);
 	mvaddnstr(y++, 0, line, COLS);
@@ -312,6 +313,10 @@ int vx_tui_run(struct vx_top *t)
 		}
 		if (s == VX_STEP_DONE)
 			break;
+		if (s == VX_STEP_GONE) {
+			ret = VX_EXIT_INPUT;
+			break;
+		}
 		if (ch == ERR && (s == VX_STEP_IDLE || u.paused))
 			continue;
 		if (!u.paused)
