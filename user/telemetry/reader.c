@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <xdp/libxdp.h>
 
+#include "core/counters.h"
 #include "core/log.h"
 #include "telemetry/reader.h"
 
@@ -97,31 +98,9 @@ int vx_reader_consume(struct vx_reader *l)
 	return l->rb ? ring_buffer__consume(l->rb) : 0;
 }
 
-int vx_reader_state(struct vx_reader_if *i, int ncpu)
+int vx_reader_state(struct vx_reader_if *i)
 {
-	struct vx_rate_state *pc = calloc((size_t)ncpu, sizeof(*pc));
-	__u32 zero = 0;
-	int err = 0;
-
-	if (!pc)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(vx_pins_fd(&i->pins, vx_rstate), &zero, pc) != 0) {
-		err = -errno;
-		goto out;
-	}
-	/* Only the event and loss counters are summed: the interval state
-	 * is per CPU by nature. */
-	memset(&i->state, 0, sizeof(i->state));
-	for (int c = 0; c < ncpu; c++) {
-		i->state.seq += pc[c].seq;
-		i->state.lost += pc[c].lost;
-		i->state.events += pc[c].events;
-		i->state.ev_lost += pc[c].ev_lost;
-		i->state.ev_capped += pc[c].ev_capped;
-	}
-out:
-	free(pc);
-	return err;
+	return vx_rstate_read(vx_pins_fd(&i->pins, vx_rstate), &i->state);
 }
 
 __u64 vx_mono_ns(void)

@@ -70,7 +70,7 @@ void vx_reader_catch_signals(void);
 int vx_reader_consume(struct vx_reader *l);
 
 /* Read the per-CPU rate/event state of @i into i->state (summed). */
-int vx_reader_state(struct vx_reader_if *i, int ncpu);
+int vx_reader_state(struct vx_reader_if *i);
 
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
 __u64 vx_mono_ns(void);
