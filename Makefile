@@ -30,7 +30,7 @@ CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Iheaders -I$(BUILD) -Iuser -DVX_VERSION='"$(VERSION)"'
-LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lpcap -lncursesw
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lpcap -lncursesw -lmicrohttpd
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=undefined
