@@ -17,7 +17,7 @@ if installed; then
 	t_fail deb_setup "a vpnxdp package is installed on this box; this test installs and purges its own (dpkg -P vpnxdp first)"
 	exit 1
 fi
-PFX="vxd$$"
+PFX="vxk$$"
 T=$(mktemp -d)
 cleanup() {
 	if installed; then

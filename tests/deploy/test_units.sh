@@ -16,7 +16,7 @@ need_root || exit 0
 
 VPNXDP=$PWD/build/vpnxdp
 UNITS=$PWD/deploy/systemd
-PFX="vxu$$"
+PFX="vxy$$"
 T=$(mktemp -d)
 EXP_PID=""
 cleanup() {
@@ -48,7 +48,7 @@ if [ $rc -eq 0 ] && [ -z "$out" ]; then t_pass units_verify_clean; else t_fail u
 # --- the Exec lines, with the real vpnxdp -----------------------------------
 topo_up "$PFX" || { t_fail topo_up "cannot create the test topology"; exit 1; }
 B=$TOPO_IF_B
-DUMMY="${PFX}-d" # a name with a '-': instance vpnxdp@vxuNNN\x2dd
+DUMMY="${PFX}-d" # a name with a '-': instance vpnxdp@vxyNNN\x2dd
 topo_in_b ip link add "$DUMMY" type veth peer name "${PFX}-e" &&
 	topo_in_b ip link set "$DUMMY" up && topo_in_b ip link set "${PFX}-e" up ||
 	t_fail units_second_link "cannot create $DUMMY"

@@ -18,7 +18,7 @@ for c in prometheus promtool prometheus-node-exporter curl; do
 done
 
 VPNXDP=$PWD/build/vpnxdp
-PFX="vxp$$"
+PFX="vxm$$"
 T=$(mktemp -d)
 PIDS=()
 cleanup() {
