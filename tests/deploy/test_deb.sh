@@ -12,17 +12,12 @@ cd "$(dirname "$0")/../.." || exit 1
 . scripts/topo.sh
 need_root || exit 0
 
-installed() { dpkg-query -W -f='${db:Status-Status}' vpnxdp 2>/dev/null | grep -qv '^not-installed$'; }
-if installed; then
-	t_fail deb_setup "a vpnxdp package is installed on this box; this test installs and purges its own (dpkg -P vpnxdp first)"
-	exit 1
-fi
+. tests/deploy/pkg.sh
+pkg_refuse_if_installed deb
 PFX="vxk$$"
 T=$(mktemp -d)
 cleanup() {
-	if installed; then
-		[ -n "$TOPO_NS_B" ] && topo_in_b dpkg -P vpnxdp >/dev/null 2>&1 || dpkg -P vpnxdp >/dev/null 2>&1
-	fi
+	pkg_purge
 	topo_down
 	rm -rf "$T"
 }

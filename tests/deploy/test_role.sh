@@ -14,11 +14,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . scripts/topo.sh
 need_root || exit 0
 
-installed() { dpkg-query -W -f='${db:Status-Status}' vpnxdp 2>/dev/null | grep -qv '^not-installed$'; }
-if installed; then
-	t_fail role_setup "a vpnxdp package is installed on this box; this test installs and purges its own (dpkg -P vpnxdp first)"
-	exit 1
-fi
+. tests/deploy/pkg.sh
+pkg_refuse_if_installed role
 command -v ansible-playbook >/dev/null || { t_fail role_setup "ansible-playbook missing (scripts/deps.sh)"; exit 1; }
 make -s deb >/dev/null 2>&1 || { t_fail role_setup "make deb failed"; exit 1; }
 DEB=$PWD/build/deb/vpnxdp_$(sed -n 's/^VERSION := //p' Makefile)_$(dpkg --print-architecture).deb
@@ -26,8 +23,7 @@ DEB=$PWD/build/deb/vpnxdp_$(sed -n 's/^VERSION := //p' Makefile)_$(dpkg --print-
 PFX="vxa$$"
 T=$(mktemp -d)
 cleanup() {
-	# Purged from namespace b: its prerm detaches what was attached there.
-	installed && { topo_in_b dpkg -P vpnxdp >/dev/null 2>&1 || dpkg -P vpnxdp >/dev/null 2>&1; }
+	pkg_purge
 	topo_down
 	rm -rf "$T"
 }
@@ -127,6 +123,9 @@ play fresh --check -e @"$T/v1.yml"
 t_eq "role check mode on a fresh host: succeeds, predicts changes" \
 	"$(cat "$T/fresh.rc") $([ "$(field fresh changed)" -gt 0 ] && echo yes)" "0 yes"
 t_eq "role check mode on a fresh host: installs and attaches nothing" \
-	"$(installed && echo installed)$(ls -d /sys/fs/bpf/vpnxdp/"$IF1" "$T/etc" 2>/dev/null)" ""
+	"$(pkg_installed && echo installed)$(ls -d /sys/fs/bpf/vpnxdp/"$IF1" "$T/etc" 2>/dev/null)" ""
 t_eq "role: ~/.ansible untouched" "$(ls -la ~/.ansible 2>/dev/null | md5sum)" "$home_before"
-[ -n "${ROLE_OUT:-}" ] && mkdir -p "$ROLE_OUT" && cp "$T"/*.out "$ROLE_OUT"/
+# ROLE_OUT=DIR keeps the playbook outputs.
+if [ -n "${ROLE_OUT:-}" ]; then
+	mkdir -p "$ROLE_OUT" && cp "$T"/*.out "$ROLE_OUT"/
+fi
