@@ -198,6 +198,7 @@ vx detach "${PFX}g" >/dev/null 2>&1
 inb curl -s "$U/metrics" >"$T/gone.txt"
 t_eq prom_detached_interface_disappears "$(grep -c "${PFX}g" "$T/gone.txt")" 0
 for _ in $(seq 100); do inb curl -s -o /dev/null "$U/metrics"; done
+echo "  exporter descriptors: $fds0 before the attack, $(ls /proc/"$EXPORTER"/fd | wc -l) after it and 100 more scrapes"
 t_eq prom_no_descriptor_leak_over_scrapes "$(ls /proc/"$EXPORTER"/fd | wc -l)" "$fds0"
 
 # --- federation and remote write (docs/FLEET.md) --------------------------------------

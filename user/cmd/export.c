@@ -64,7 +64,7 @@ static int vx_export_textfile(struct vx_exp_src *src, const char *path)
 	char *body;
 	int err;
 
-	if (len < 5 || strcmp(path + len - 5, ".prom"))
+	if (len < 5 || strcmp(path + len - 5, ".prom") != 0)
 		vx_warn("export: %s: node_exporter's textfile collector reads only "
 			"files named *.prom", path);
 	body = vx_export_body(src, NULL, &len);

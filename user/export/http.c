@@ -124,10 +124,10 @@ static enum MHD_Result vx_http_handle(void *cls, struct MHD_Connection *c,
 		return vx_http_answer(h, c, metrics);
 	}
 	*req = h; /* a marker: the first call has been seen */
-	if (!metrics && strcmp(url, "/"))
+	if (!metrics && strcmp(url, "/") != 0)
 		return vx_http_reply(h, c, VX_HTTP_404, vx_text, not_found,
 				     sizeof(not_found) - 1, false);
-	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return vx_http_reply(h, c, VX_HTTP_405, vx_text, bad_method,
 				     sizeof(bad_method) - 1, false);
 	return MHD_YES;
