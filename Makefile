@@ -3,7 +3,10 @@
 #   sudo make check every test; ends with "N passed, N failed"
 #   sudo make demo  build, make a demo topology, attach, send a VPN mix, show it
 #   sudo make bench benchmark
-#   make install / clean
+#   make install / uninstall   PREFIX (/usr/local), DESTDIR, SBINDIR, MANDIR,
+#                   UNITDIR, COMPDIR, SYSCONFDIR (/etc)
+#   make deb        the Debian package, into build/deb/
+#   make clean
 .DEFAULT_GOAL := all
 # A recipe that fails leaves no half-written target for the next make.
 .DELETE_ON_ERROR:
@@ -12,8 +15,18 @@ BUILD   ?= build
 CLANG   ?= clang
 BPFTOOL ?= bpftool
 CC      ?= gcc
-PREFIX  ?= /usr/local
 VERSION := 0.1
+
+# Where `make install` puts things.  /etc, not $(PREFIX)/etc: the units
+# read /etc/vpnxdp, wherever the binary is.  systemd also searches
+# /usr/local/lib/systemd/system; the Debian package passes /lib/systemd/system.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= /etc
+INSTALL    ?= install
 
 # The BPF target's architecture, as the kernel's headers name it (the
 # bpf_tracing.h register macros want __TARGET_ARCH_$(ARCH)).
@@ -30,7 +43,7 @@ CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	   -Iheaders -I$(BUILD) -Iuser -DVX_VERSION='"$(VERSION)"'
-LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lpcap -lncursesw
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lpcap -lncursesw -lmicrohttpd
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=undefined
@@ -69,7 +82,7 @@ TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
 # The skeleton is an intermediate of the objects; keep it (tests use it).
 .SECONDARY: $(SKEL)
 
-.PHONY: all deps check bench bench-tools demo install clean asan tests fuzz fuzz-policy fuzz-classify lint print-bpf-cflags
+.PHONY: all deps check bench bench-tools demo install uninstall deb clean asan tests fuzz fuzz-policy fuzz-classify lint print-bpf-cflags
 
 all: $(BUILD)/vpnxdp
 
@@ -90,9 +103,11 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 # be deleted after each build: keep it (lint and later builds need it).
 .PRECIOUS: $(BUILD)/%.skel.h
 
+# CPPFLAGS and LDFLAGS: the build flags a packager passes (dpkg-buildflags'
+# hardening), empty otherwise.
 $(BUILD)/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/asan/obj/%.o: user/%.c $(USER_HDRS) $(HEADERS) $(SKEL)
 	@mkdir -p $(dir $@)
@@ -105,7 +120,7 @@ $(BUILD)/asan/libvx.a: $(ASAN_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/vpnxdp: $(CMD_OBJS) $(BUILD)/libvx.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/asan/vpnxdp: $(ASAN_CMD_OBJS) $(BUILD)/asan/libvx.a
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
@@ -174,10 +189,70 @@ $(BUILD)/bench/progbench: $(BENCH_SRCS) scripts/bench/packets.h $(BUILD)/libvx.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iscripts/bench -o $@ $(BENCH_SRCS) $(BUILD)/libvx.a $(LDLIBS)
 
+# What an operator gets: the binary, the man pages, the systemd units, the
+# bash completion, an example policy and the exporter's defaults.  The units
+# get the binary's and the configuration's paths here, at install time (a
+# package is built with one PREFIX and installed with another).  Files in
+# SYSCONFDIR are the operator's once there: never overwritten.
+UNITS := vpnxdp@.service vpnxdp-export.service vpnxdp-export-textfile.service \
+	 vpnxdp-export-textfile.timer
+ETC_FILES := vpnxdp/example.policy default/vpnxdp-export
+
 install: $(BUILD)/vpnxdp
-	install -D -m 0755 $(BUILD)/vpnxdp $(DESTDIR)$(PREFIX)/sbin/vpnxdp
-	install -D -m 0644 docs/vpnxdp.8 $(DESTDIR)$(PREFIX)/share/man/man8/vpnxdp.8
-	install -D -m 0644 docs/vpnxdp-policy.5 $(DESTDIR)$(PREFIX)/share/man/man5/vpnxdp-policy.5
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR) $(DESTDIR)$(SYSCONFDIR)/vpnxdp \
+		$(DESTDIR)$(SYSCONFDIR)/default
+	$(INSTALL) -m 0755 $(BUILD)/vpnxdp $(DESTDIR)$(SBINDIR)/vpnxdp
+	$(INSTALL) -m 0644 docs/vpnxdp.8 $(DESTDIR)$(MANDIR)/man8/vpnxdp.8
+	$(INSTALL) -m 0644 docs/vpnxdp-policy.5 $(DESTDIR)$(MANDIR)/man5/vpnxdp-policy.5
+	for u in $(UNITS); do \
+		sed -e 's|/usr/sbin/vpnxdp|$(SBINDIR)/vpnxdp|g' -e 's|/etc/|$(SYSCONFDIR)/|g' \
+			deploy/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(INSTALL) -m 0644 deploy/bash-completion/vpnxdp $(DESTDIR)$(COMPDIR)/vpnxdp
+	for f in $(ETC_FILES); do \
+		[ -e $(DESTDIR)$(SYSCONFDIR)/$$f ] || \
+		$(INSTALL) -m 0644 deploy/etc/$$f $(DESTDIR)$(SYSCONFDIR)/$$f || exit 1; \
+	done
+
+# Removes what install put there; files in SYSCONFDIR only if unchanged, and
+# /etc/vpnxdp only if nothing else (an operator's policies) is left in it.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/vpnxdp $(DESTDIR)$(MANDIR)/man8/vpnxdp.8 \
+		$(DESTDIR)$(MANDIR)/man5/vpnxdp-policy.5 $(DESTDIR)$(COMPDIR)/vpnxdp \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	for f in $(ETC_FILES); do \
+		! cmp -s deploy/etc/$$f $(DESTDIR)$(SYSCONFDIR)/$$f || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/$$f; \
+	done
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/vpnxdp 2>/dev/null
+
+# The Debian package.  dpkg-buildpackage wants debian/ at the top of the
+# source tree and writes its results beside that tree; the repository's top
+# level is fixed (deploy/debian/ holds the packaging), so the package is
+# built from a copy under build/deb/ with debian/ put in place there: the
+# .deb lands in build/deb/ and the work tree gets nothing of the build's.
+# The copy is what git knows of the tree, uncommitted changes included.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/vpnxdp-$(VERSION)
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB     = $(DEB_DIR)/vpnxdp_$(VERSION)_$(DEB_ARCH).deb
+DEB_FILES = $(filter-out $(BUILD)/%,$(wildcard $(shell git ls-files -co --exclude-standard \
+	2>/dev/null || find Makefile README.md bpf headers user docs deploy scripts tests -type f)))
+
+deb: $(DEB)
+
+$(DEB): $(DEB_FILES)
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	tar -c $(DEB_FILES) | tar -x -C $(DEB_SRC)
+	cp -r deploy/debian $(DEB_SRC)/debian
+	# Not this make's variables or jobserver: the copy builds on its own.
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
+		dpkg-buildpackage -us -uc -b -jauto
+	@test -f $@ && echo "$@"
 
 # For tests/layout: the flags a BPF translation unit is built with.
 print-bpf-cflags:

@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 4
+#define VX_ABI_VERSION 5
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
  * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
@@ -227,10 +227,13 @@ static inline __u32 vx_store_key(__u32 slot, __u32 chunk)
 	return (slot << 24) | (chunk & 0xffffff);
 }
 
-/* vx_config: BPF_MAP_TYPE_ARRAY, one entry. */
+/* vx_config: BPF_MAP_TYPE_ARRAY, one entry.  The program reads only slot;
+ * the rest is written in the same map write, so a reader never sees a
+ * generation with the time of another. */
 struct vx_config {
 	__u32 slot;       /* live policy slot, 0 or 1 */
 	__u32 generation; /* bumped by every policy apply that changed something */
+	__u64 applied_at; /* CLOCK_REALTIME seconds when this generation went live */
 };
 
 /* How sure the classifier is of a class (counted per class). */

@@ -6,6 +6,14 @@
 # "deps: all present" and touches nothing (no apt-get update).  Otherwise
 # it runs apt-get update + install as root, non-interactively, without
 # recommends, and exits non-zero if apt-get fails.
+#
+# Some packages are daemons (prometheus, prometheus-node-exporter: the
+# tests run them on loopback ports of their own).  Installing them must
+# not start them: while apt-get runs, a policy-rc.d that refuses every
+# start (exit 101, what invoke-rc.d and deb-systemd-invoke ask) is put in
+# place unless the box has one already; afterwards, on a box booted with
+# systemd, the ones this run installed are disabled so they do not start
+# at boot either.  A box that already ran them is left as it was.
 set -u
 
 PKGS=(
@@ -19,7 +27,15 @@ PKGS=(
 	procps iputils-ping
 	jq # tests/replay
 	gdb # tests/state: exact kill points in attach
+	# vpnxdp export, its tests and the ops side (tests/export, tests/deploy)
+	libmicrohttpd-dev curl prometheus prometheus-node-exporter
+	ansible-core python3-apt lintian debhelper dpkg-dev bash-completion
+	systemd
 )
+
+# Daemons among PKGS, and their units: installed, never started (above).
+DAEMONS=(prometheus prometheus-node-exporter)
+DAEMON_UNITS=(prometheus.service prometheus-node-exporter.service)
 
 missing() { # the packages of PKGS not installed, one a line
 	local have
@@ -68,9 +84,25 @@ if ! apt-get update -q; then
 	echo "deps: apt-get update failed" >&2
 	exit 1
 fi
+RCD=/usr/sbin/policy-rc.d
+own_rcd=0
+if [ ! -e "$RCD" ]; then
+	printf '#!/bin/sh\n# scripts/deps.sh: no daemon starts while it installs\nexit 101\n' >"$RCD" &&
+		chmod 755 "$RCD" && own_rcd=1
+	trap '[ "$own_rcd" = 1 ] && rm -f "$RCD"' EXIT
+fi
 if ! apt-get install -y -q --no-install-recommends "${need[@]}"; then
 	echo "deps: apt-get install failed" >&2
 	exit 1
+fi
+[ "$own_rcd" = 1 ] && rm -f "$RCD" && own_rcd=0
+if [ -d /run/systemd/system ]; then
+	for i in "${!DAEMONS[@]}"; do
+		if printf '%s\n' "${need[@]}" | grep -qxF "${DAEMONS[i]}"; then
+			systemctl disable --quiet "${DAEMON_UNITS[i]}" 2>/dev/null &&
+				echo "deps: ${DAEMON_UNITS[i]} installed, not started, disabled"
+		fi
+	done
 fi
 mapfile -t still < <(missing)
 if [ ${#still[@]} -ne 0 ]; then

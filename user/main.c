@@ -16,7 +16,8 @@
 
 static const struct vx_cmd *const vx_cmds[] = {
 	&vx_cmd_attach, &vx_cmd_detach, &vx_cmd_status, &vx_cmd_stats,
-	&vx_cmd_policy, &vx_cmd_top, &vx_cmd_events, &vx_cmd_replay, NULL,
+	&vx_cmd_policy, &vx_cmd_top, &vx_cmd_events, &vx_cmd_replay, &vx_cmd_export,
+	NULL,
 };
 
 int main(int argc, char **argv)

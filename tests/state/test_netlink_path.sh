@@ -50,10 +50,10 @@ make_att() { # DIR PIN(yes|no)
 	iso mkdir -p -m 0700 "$R" "$d" &&
 		iso bpftool prog load "$PWD/build/vpnxdp.bpf.o" /sys/fs/bpf/vxnl_prog 2>/dev/null &&
 		iso sh -c 'for m in /sys/fs/bpf/vx_*; do mv "$m" "$1/"; done' sh "$d" || return 1
-	# struct vx_meta (headers/vpnxdp_common.h): ABI 4, native, by netlink
-	/usr/bin/python3 - "$ifindex" >"$TMP/meta.hex" <<'PY'
+	# struct vx_meta (headers/vpnxdp_common.h): this ABI, native, by netlink
+	/usr/bin/python3 - "$ifindex" "$(sed -n 's/^#define VX_ABI_VERSION \([0-9]*\).*/\1/p' headers/vpnxdp_common.h)" >"$TMP/meta.hex" <<'PY'
 import struct, sys
-m = struct.pack("<IIII", 4, 1, 0, int(sys.argv[1])) + struct.pack("<QQ", 0, 0)
+m = struct.pack("<IIII", int(sys.argv[2]), 1, 0, int(sys.argv[1])) + struct.pack("<QQ", 0, 0)
 m += b"by hand".ljust(200, b"\0") + struct.pack("<II", 1000, 262144)
 m += struct.pack("<QIIII", 0, 2, 4242, 65536, 0) + b"\0" * 8
 print(" ".join(str(b) for b in m))

@@ -13,5 +13,6 @@ extern const struct vx_cmd vx_cmd_policy;
 extern const struct vx_cmd vx_cmd_top;
 extern const struct vx_cmd vx_cmd_events;
 extern const struct vx_cmd vx_cmd_replay;
+extern const struct vx_cmd vx_cmd_export;
 
 #endif

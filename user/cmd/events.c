@@ -33,14 +33,6 @@ struct vx_ev_opts {
 	bool failed;
 };
 
-static const char *const vx_reason_names[] = {
-	[VX_R_NONE] = "none",
-	[VX_R_RULE] = "rule",
-	[VX_R_RATE] = "rate",
-	[VX_R_DENY] = "deny",
-};
-#define VX_NREASON (sizeof(vx_reason_names) / sizeof(vx_reason_names[0]))
-
 static const char *vx_ev_type(unsigned int t)
 {
 	return t == VX_EV_DROP ? "drop" : t == VX_EV_NEW_FLOW ? "new_flow" : "unknown";
@@ -147,12 +139,11 @@ static int vx_ev_cb(void *ctx, void *data, size_t len)
 }
 
 /* Say when the cap or the ring suppressed events since the last look. */
-static int vx_ev_suppressed(struct vx_reader_if *i, int ncpu,
-			    const struct vx_ev_opts *o)
+static int vx_ev_suppressed(struct vx_reader_if *i, const struct vx_ev_opts *o)
 {
 	__u64 capped = i->state.ev_capped, lost = i->state.ev_lost;
 
-	if (vx_reader_state(i, ncpu) != 0)
+	if (vx_reader_state(i) != 0)
 		return 0;
 	capped = i->state.ev_capped - capped;
 	lost = i->state.ev_lost - lost;
@@ -203,7 +194,7 @@ static int vx_events_loop(struct vx_reader *l, struct vx_ev_opts *o)
 			break;
 		if (vx_mono_ns() >= next_check) {
 			for (int k = 0; k < l->n; k++)
-				if (vx_ev_suppressed(&l->ifs[k], l->ncpu, o) != 0)
+				if (vx_ev_suppressed(&l->ifs[k], o) != 0)
 					o->failed = true;
 			next_check += 1000000000ull;
 		}
@@ -230,7 +221,7 @@ static int vx_events_run(const struct vx_args *a)
 		return vx_pins_exit(ret);
 	l.user = &o;
 	for (int k = 0; k < l.n; k++)
-		vx_reader_state(&l.ifs[k], l.ncpu);
+		vx_reader_state(&l.ifs[k]);
 
 	vx_reader_catch_signals();
 	ret = vx_events_loop(&l, &o);

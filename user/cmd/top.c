@@ -36,7 +36,7 @@ static int vx_top_setup(struct vx_top *t)
 
 		vx_rates_init(&i->rates, (__u64)i->meta.interval_ms * 1000000ull, now);
 		t->tif[k].secs = i->meta.interval_ms / 1000.0;
-		vx_reader_state(i, t->reader.ncpu);
+		vx_reader_state(i);
 	}
 	return 0;
 }

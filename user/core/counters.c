@@ -50,3 +50,30 @@ int vx_counters_read(int fd, struct vx_counters *out)
 	free(percpu);
 	return err;
 }
+
+int vx_rstate_read(int fd, struct vx_rate_state *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct vx_rate_state *pc, sum = {};
+	__u32 zero = 0;
+	int err = 0;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	pc = calloc((size_t)ncpu, sizeof(*pc));
+	if (!pc)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &zero, pc) != 0)
+		err = -errno;
+	for (int c = 0; !err && c < ncpu; c++) {
+		sum.seq += pc[c].seq;
+		sum.lost += pc[c].lost;
+		sum.events += pc[c].events;
+		sum.ev_lost += pc[c].ev_lost;
+		sum.ev_capped += pc[c].ev_capped;
+	}
+	if (!err)
+		*out = sum; /* on an error @out keeps what it had */
+	free(pc);
+	return err;
+}

@@ -4,6 +4,7 @@
 #define VX_COUNTERS_H
 
 #include "vpnxdp_common.h"
+#include "vpnxdp_ring.h"
 
 /* Add every field of @src to @dst. */
 void vx_counters_add(struct vx_counters *dst, const struct vx_counters *src);
@@ -11,5 +12,11 @@ void vx_counters_add(struct vx_counters *dst, const struct vx_counters *src);
 /* Fill @out[VX_NCLASS] from the per-CPU counters map @fd (one batch
  * lookup), summed over CPUs.  Returns 0 or a negative errno. */
 int vx_counters_read(int fd, struct vx_counters *out);
+
+/* The ring counters of the per-CPU rate state map @fd (vx_rstate) summed
+ * over CPUs into @out: seq, lost, events, ev_lost, ev_capped (the interval
+ * state is per CPU by nature and left zero).  0, or a negative errno with
+ * @out untouched. */
+int vx_rstate_read(int fd, struct vx_rate_state *out);
 
 #endif

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -12,6 +15,85 @@
 #include "core/dispatcher.h"
 #include "core/log.h"
 #include "core/pins.h"
+
+/* Open descriptors below VX_FDS_MAX, as a bitmap (a process of vpnxdp's
+ * holds a few dozen). */
+#define VX_FDS_MAX 4096
+#define VX_FD_WORDS (VX_FDS_MAX / (8 * sizeof(unsigned long)))
+#define VX_FD_BIT(fd) (1ul << ((fd) % (8 * sizeof(unsigned long))))
+
+struct vx_mp {
+	struct xdp_multiprog *mp;
+	unsigned long before[VX_FD_WORDS]; /* what was open before the get */
+};
+
+static void vx_fds_open(unsigned long *set)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	memset(set, 0, VX_FD_WORDS * sizeof(*set));
+	while (d && (de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		/* not the directory's own descriptor, closed below */
+		if (de->d_name[0] != '.' && fd >= 0 && fd < VX_FDS_MAX && fd != dirfd(d))
+			set[fd / (8 * sizeof(*set))] |= VX_FD_BIT(fd);
+	}
+	if (d)
+		closedir(d);
+}
+
+struct vx_mp *vx_mp_open(int ifindex, int *err)
+{
+	struct vx_mp *m = calloc(1, sizeof(*m));
+
+	if (!m) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	vx_fds_open(m->before);
+	m->mp = xdp_multiprog__get_from_ifindex(ifindex);
+	*err = m->mp ? (int)libxdp_get_error(m->mp) : -ENOENT;
+	if (*err) {
+		m->mp = NULL;
+		vx_mp_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct xdp_multiprog *vx_mp_of(const struct vx_mp *m)
+{
+	return m->mp;
+}
+
+/* Whatever program fd is open once the multiprog is closed that was not
+ * before it was got is libxdp's leak; with a libxdp that leaks nothing,
+ * nothing is closed. */
+void vx_mp_close(struct vx_mp *m)
+{
+	unsigned long after[VX_FD_WORDS];
+	char link[64], path[64];
+
+	if (!m)
+		return;
+	if (m->mp)
+		xdp_multiprog__close(m->mp);
+	vx_fds_open(after);
+	for (int fd = 0; fd < VX_FDS_MAX; fd++) {
+		unsigned long bit = VX_FD_BIT(fd), w = (unsigned long)fd / (8 * sizeof(bit));
+		ssize_t n;
+
+		if (!(after[w] & bit) || (m->before[w] & bit))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0 && (link[n] = 0, !strcmp(link, "anon_inode:bpf-prog")))
+			close(fd);
+	}
+	free(m);
+}
 
 /*
  * An extension of @target_fd's global function @btf_id, of the shape of a
@@ -109,18 +191,18 @@ bool vx_dispatcher_usable(void)
 int vx_dispatcher_present(int ifindex)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct xdp_multiprog *mp;
+	struct vx_mp *m;
 	int ret;
 
 	if (bpf_xdp_query(ifindex, 0, &q) != 0)
 		return -errno;
 	if (!q.prog_id)
 		return 0;
-	mp = xdp_multiprog__get_from_ifindex(ifindex);
-	if (!mp || libxdp_get_error(mp))
-		return mp ? (int)libxdp_get_error(mp) : -ENOENT;
-	ret = !xdp_multiprog__is_legacy(mp);
-	xdp_multiprog__close(mp);
+	m = vx_mp_open(ifindex, &ret);
+	if (!m)
+		return ret;
+	ret = !xdp_multiprog__is_legacy(vx_mp_of(m));
+	vx_mp_close(m);
 	return ret;
 }
 
@@ -140,31 +222,29 @@ bool vx_prog_uses_map(int fd, __u32 map_id)
 	return false;
 }
 
-/* The multiprog of @ifindex, or NULL with *@err set (0: not a dispatcher). */
-static struct xdp_multiprog *vx_mp_get(int ifindex, int *err)
+/* The dispatcher on @ifindex, or NULL with *@err set (0: a single program
+ * is there, not a dispatcher). */
+static struct vx_mp *vx_mp_get(int ifindex, int *err)
 {
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct vx_mp *m = vx_mp_open(ifindex, err);
 
-	*err = mp ? (int)libxdp_get_error(mp) : -ENOENT;
-	if (*err)
-		return NULL;
-	if (xdp_multiprog__is_legacy(mp)) {
-		xdp_multiprog__close(mp);
+	if (m && xdp_multiprog__is_legacy(vx_mp_of(m))) {
+		vx_mp_close(m);
 		return NULL;
 	}
-	return mp;
+	return m;
 }
 
 int vx_dispatcher_find(int ifindex, __u32 id, __u32 map_id, __u32 *found)
 {
 	struct xdp_program *prog = NULL;
-	struct xdp_multiprog *mp;
+	struct vx_mp *m;
 	int err, ret = 0;
 
-	mp = vx_mp_get(ifindex, &err);
-	if (!mp)
+	m = vx_mp_get(ifindex, &err);
+	if (!m)
 		return err == -ENOENT ? 0 : err;
-	while ((prog = xdp_multiprog__next_prog(prog, mp))) {
+	while ((prog = xdp_multiprog__next_prog(prog, vx_mp_of(m)))) {
 		if (id ? xdp_program__id(prog) == id :
 			 map_id && vx_prog_uses_map(xdp_program__fd(prog), map_id)) {
 			*found = xdp_program__id(prog);
@@ -172,27 +252,26 @@ int vx_dispatcher_find(int ifindex, __u32 id, __u32 map_id, __u32 *found)
 			break;
 		}
 	}
-	xdp_multiprog__close(mp);
+	vx_mp_close(m);
 	return ret;
 }
 
 int vx_dispatcher_detach(int ifindex, __u32 id)
 {
 	struct xdp_program *prog = NULL;
-	struct xdp_multiprog *mp;
+	struct vx_mp *m;
 	char buf[256];
 	int err = -ENOENT;
 
-	mp = vx_mp_get(ifindex, &err);
-	while (mp && (prog = xdp_multiprog__next_prog(prog, mp))) {
+	m = vx_mp_get(ifindex, &err);
+	while (m && (prog = xdp_multiprog__next_prog(prog, vx_mp_of(m)))) {
 		if (xdp_program__id(prog) == id) {
 			err = xdp_program__detach(prog, ifindex,
-						  xdp_multiprog__attach_mode(mp), 0);
+						  xdp_multiprog__attach_mode(vx_mp_of(m)), 0);
 			break;
 		}
 	}
-	if (mp)
-		xdp_multiprog__close(mp);
+	vx_mp_close(m);
 	if (err && libxdp_strerror(err, buf, sizeof(buf)) != 0)
 		snprintf(buf, sizeof(buf), "%s", strerror(-err));
 	if (err)

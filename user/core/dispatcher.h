@@ -13,6 +13,22 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+struct xdp_multiprog;
+
+/*
+ * xdp_multiprog__get_from_ifindex() and xdp_multiprog__close(), without
+ * the program fd libxdp 1.3.1 leaks in the first (it keeps the fd of
+ * BPF_PROG_GET_FD_BY_ID after cloning it; xdp-tools issue 343, fixed in
+ * libxdp 1.4): one fd, and the program it keeps in memory, per call, which
+ * a long-running reader (export, top, events) makes on every look.  Every
+ * use of a multiprog in vpnxdp goes through this pair.  NULL with *@err
+ * set when libxdp cannot tell (-ENOENT: nothing attached).
+ */
+struct vx_mp;
+struct vx_mp *vx_mp_open(int ifindex, int *err);
+struct xdp_multiprog *vx_mp_of(const struct vx_mp *m);
+void vx_mp_close(struct vx_mp *m);
+
 /* Can an extension program replace a function of an XDP program here (what
  * libxdp's dispatcher is made of)?  Asked once, by loading a dispatcher
  * and a two-instruction extension of it; nothing is attached. */

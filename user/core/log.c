@@ -8,6 +8,15 @@
 #include "core/log.h"
 
 int vx_verbose;
+static FILE *vx_log_out; /* NULL: stderr */
+
+FILE *vx_log_redirect(FILE *f)
+{
+	FILE *prev = vx_log_out;
+
+	vx_log_out = f;
+	return prev;
+}
 
 void vx_log(enum vx_level level, const char *fmt, ...)
 {
@@ -18,17 +27,18 @@ void vx_log(enum vx_level level, const char *fmt, ...)
 		[VX_LOG_DEBUG] = "debug: ",
 	};
 	int saved = errno; /* callers say why, then return -errno */
+	FILE *out = vx_log_out ? vx_log_out : stderr;
 	va_list ap;
 
 	if (level == VX_LOG_DEBUG && !vx_verbose)
 		return;
-	fprintf(stderr, "vpnxdp: %s", tag[level]);
+	fprintf(out, "vpnxdp: %s", tag[level]);
 	va_start(ap, fmt);
 	/* clang-tidy 14 reports ap as uninitialized right after va_start:
 	 * a known analyzer false positive on x86-64. */
-	vfprintf(stderr, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
+	vfprintf(out, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', out);
 	errno = saved;
 }
 

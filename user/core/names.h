@@ -40,6 +40,16 @@ static const char *const vx_action_names[VX_NACTION] = {
 	[VX_ACT_DROP] = "drop",
 };
 
+/* Why a packet was dropped (enum vx_reason): `events` and the exporter's
+ * reason label say the same words. */
+static const char *const vx_reason_names[] = {
+	[VX_R_NONE] = "none",
+	[VX_R_RULE] = "rule",
+	[VX_R_RATE] = "rate",
+	[VX_R_DENY] = "deny",
+};
+#define VX_NREASON (sizeof(vx_reason_names) / sizeof(vx_reason_names[0]))
+
 static inline const char *vx_class_name(unsigned int c)
 {
 	return c < VX_NCLASS ? vx_class_names[c] : "unknown";

@@ -373,3 +373,21 @@ const char *vx_xdp_mode_name(unsigned int mode)
 	default: return "unknown";
 	}
 }
+
+int vx_attached_list(char (*names)[VX_ENTRY_LEN], int max)
+{
+	static char ents[256][VX_ENTRY_LEN];
+	char ifname[VX_IFNAMSIZ];
+	int root = vx_root_open(false), n, pid, m = 0;
+
+	if (root == -ENOENT)
+		return 0;
+	if (root < 0)
+		return root;
+	n = vx_dir_entries(root, ents, 256);
+	close(root);
+	for (int k = 0; k < n && m < max; k++)
+		if (vx_entry_parse(ents[k], ifname, &pid) && !pid)
+			snprintf(names[m++], VX_ENTRY_LEN, "%s", ifname);
+	return n < 0 ? n : m;
+}

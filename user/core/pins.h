@@ -79,6 +79,11 @@ static inline int vx_pins_exit(int err)
 /* Serialize commands that change an attachment (flock on its directory). */
 int vx_pins_lock(struct vx_pins *p);
 
+/* The interfaces attached (entries of the pin root that are not attaches
+ * in progress), sorted: how many, at most @max; 0 without a pin root;
+ * negative errno when it cannot be read. */
+int vx_attached_list(char (*names)[VX_ENTRY_LEN], int max);
+
 int vx_read_config(const struct vx_pins *p, struct vx_config *c);
 int vx_write_meta(const struct vx_pins *p, const struct vx_meta *m);
 

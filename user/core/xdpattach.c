@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "core/caps.h"
+#include "core/dispatcher.h"
 #include "core/log.h"
 #include "core/pins.h"
 #include "core/xdpattach.h"
@@ -45,7 +46,7 @@ int vx_link_on(struct vx_xdp_on *x, int prog_fd)
 
 int vx_libxdp_on(struct vx_xdp_on *x, struct xdp_program *xprog)
 {
-	struct xdp_multiprog *mp;
+	struct vx_mp *m;
 	int err;
 
 	do {
@@ -56,12 +57,11 @@ int vx_libxdp_on(struct vx_xdp_on *x, struct xdp_program *xprog)
 	/* libxdp falls back to a single program by itself when the kernel
 	 * refuses its dispatcher */
 	x->path = VX_PATH_DISPATCHER;
-	mp = xdp_multiprog__get_from_ifindex(x->ifindex);
-	if (mp && !libxdp_get_error(mp)) {
-		if (xdp_multiprog__is_legacy(mp))
-			x->path = VX_PATH_NETLINK;
-		xdp_multiprog__close(mp);
-	}
+	m = vx_mp_open(x->ifindex, &err);
+	if (m && xdp_multiprog__is_legacy(vx_mp_of(m)))
+		x->path = VX_PATH_NETLINK;
+	vx_mp_close(m);
+	err = 0;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <bpf/bpf.h>
@@ -244,7 +245,11 @@ int vx_policy_install(struct vpnxdp_bpf *s, __u32 slot, const struct vx_policy *
 
 int vx_slot_switch(struct vpnxdp_bpf *s, __u32 slot, __u32 generation)
 {
-	struct vx_config cfg = { .slot = slot, .generation = generation };
+	struct vx_config cfg = {
+		.slot = slot,
+		.generation = generation,
+		.applied_at = (__u64)time(NULL),
+	};
 	__u32 zero = 0;
 
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.vx_config), &zero, &cfg, BPF_ANY) != 0)

@@ -29,8 +29,8 @@ int vx_slot_write(struct vpnxdp_bpf *s, __u32 slot, const struct vx_compiled *c)
 /* The canonical JSON stored with @slot (malloc'd into *json). */
 int vx_store_read(struct vpnxdp_bpf *s, __u32 slot, char **json);
 
-/* Make @slot live with @generation: one map write, so a packet sees either
- * the old slot or the new one, never a mix. */
+/* Make @slot live with @generation, stamped with the time now: one map
+ * write, so a packet sees either the old slot or the new one, never a mix. */
 int vx_slot_switch(struct vpnxdp_bpf *s, __u32 slot, __u32 generation);
 
 #endif

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <xdp/libxdp.h>
 
+#include "core/counters.h"
 #include "core/liveness.h"
 #include "core/log.h"
 #include "telemetry/reader.h"
@@ -125,31 +126,9 @@ int vx_reader_consume(struct vx_reader *l)
 	return l->rb ? ring_buffer__consume(l->rb) : 0;
 }
 
-int vx_reader_state(struct vx_reader_if *i, int ncpu)
+int vx_reader_state(struct vx_reader_if *i)
 {
-	struct vx_rate_state *pc = calloc((size_t)ncpu, sizeof(*pc));
-	__u32 zero = 0;
-	int err = 0;
-
-	if (!pc)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(vx_pins_fd(&i->pins, vx_rstate), &zero, pc) != 0) {
-		err = -errno;
-		goto out;
-	}
-	/* Only the event and loss counters are summed: the interval state
-	 * is per CPU by nature. */
-	memset(&i->state, 0, sizeof(i->state));
-	for (int c = 0; c < ncpu; c++) {
-		i->state.seq += pc[c].seq;
-		i->state.lost += pc[c].lost;
-		i->state.events += pc[c].events;
-		i->state.ev_lost += pc[c].ev_lost;
-		i->state.ev_capped += pc[c].ev_capped;
-	}
-out:
-	free(pc);
-	return err;
+	return vx_rstate_read(vx_pins_fd(&i->pins, vx_rstate), &i->state);
 }
 
 __u64 vx_mono_ns(void)
@@ -172,24 +151,6 @@ double vx_mono_to_real(__u64 mono_ns)
 
 /* The attachments in the pin root (not what interrupted attaches left),
  * at most VX_READER_MAX, into @all.  Returns how many, or -1 (said). */
-static int vx_reader_listed(char (*all)[VX_ENTRY_LEN])
-{
-	static char names[256][VX_ENTRY_LEN];
-	char ifname[VX_IFNAMSIZ];
-	int root = vx_root_open(false), n, pid, m = 0;
-
-	if (root == -ENOENT)
-		return 0;
-	if (root < 0)
-		return -1;
-	n = vx_dir_entries(root, names, 256);
-	close(root);
-	for (int k = 0; k < n && m < VX_READER_MAX; k++)
-		if (vx_entry_parse(names[k], ifname, &pid) && !pid)
-			snprintf(all[m++], VX_ENTRY_LEN, "%s", ifname);
-	return m;
-}
-
 int vx_reader_names(const char *cmd, char **names, int n, char **out,
 		    bool *listed)
 {
@@ -204,9 +165,11 @@ int vx_reader_names(const char *cmd, char **names, int n, char **out,
 		memcpy(out, names, (size_t)n * sizeof(*out));
 		return n;
 	}
-	n = vx_reader_listed(all);
-	if (n < 0)
+	n = vx_attached_list(all, VX_READER_MAX);
+	if (n < 0) {
+		vx_err("%s: cannot list %s: %s", cmd, VX_PIN_ROOT, strerror(-n));
 		return -1;
+	}
 	if (n == 0) {
 		vx_err("%s: no interface is attached (see 'vpnxdp attach')", cmd);
 		return -1;

@@ -82,7 +82,7 @@ int vx_reader_check(struct vx_reader *l, __u64 every_ns, bool say);
 int vx_reader_consume(struct vx_reader *l);
 
 /* Read the per-CPU rate/event state of @i into i->state (summed). */
-int vx_reader_state(struct vx_reader_if *i, int ncpu);
+int vx_reader_state(struct vx_reader_if *i);
 
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
 __u64 vx_mono_ns(void);

@@ -140,7 +140,7 @@ enum vx_step vx_top_step(struct vx_top *t)
 			ti->lines++;
 			for (int c = 0; c < VX_NCLASS; c++)
 				ti->total[c] += ti->last.cls[c].packets;
-			if (vx_reader_state(i, t->reader.ncpu) != 0)
+			if (vx_reader_state(i) != 0)
 				vx_debug("%s: cannot read the ring loss counters",
 					 i->pins.ifname);
 			if (t->json && vx_top_json_line(i, ti) != 0) {
