@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 5
+#define VX_ABI_VERSION 6
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
  * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
@@ -241,6 +241,11 @@ enum vx_confidence {
 	VX_CONF_PORT = 0,     /* signature matched, nothing in the payload to judge */
 	VX_CONF_VERIFIED = 1, /* signature matched and the payload confirms it */
 	VX_CONF_PAYLOAD = 2,  /* no signature: the payload alone identified it */
+	VX_CONF_FLOW = 3,     /* a weak shape, counted on its flow's evidence
+			       * (a handshake seen before, or several packets
+			       * that agree) */
+	VX_CONF_HEURISTIC = 4, /* a statistical test over a flow's first
+				* packets (turned on by policy) */
 	VX_NCONF,
 };
 

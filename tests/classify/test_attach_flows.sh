@@ -60,8 +60,8 @@ else
 fi
 line=$(vx stats "$B" | awk '$1 == "wireguard"')
 hdr=$(vx stats "$B" | awk '$1 == "class"')
-if [ "$(echo "$hdr" | awk '{print $(NF-2), $(NF-1), $NF}')" = "verified port payload" ] &&
-   [ "$(echo "$line" | awk '{print $2, $(NF-2), $(NF-1), $NF}')" = "6 3 0 3" ]; then
+if [ "$(echo "$hdr" | awk '{print $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF}')" = "verified port payload flow heuristic" ] &&
+   [ "$(echo "$line" | awk '{print $2, $(NF-4), $(NF-3), $(NF-2)}')" = "6 3 0 3" ]; then
 	t_pass stats_text_confidence_columns
 else
 	fail stats_text_confidence_columns "header '$hdr' row '$line'"

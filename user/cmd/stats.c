@@ -32,7 +32,8 @@ static int vx_stats_json(const char *ifname, const struct vx_config *cfg,
 		json_object_set_new(o, "drop_rule", json_integer((json_int_t)cnt[c].drop_rule));
 		json_object_set_new(o, "drop_rate", json_integer((json_int_t)cnt[c].drop_rate));
 		json_object_set_new(o, "drop_deny", json_integer((json_int_t)cnt[c].drop_deny));
-		/* how the packets were identified: "verified", "port", "payload" */
+		/* how the packets were identified: "verified", "port", "payload",
+		 * "flow", "heuristic" */
 		for (int k = 0; k < VX_NCONF; k++)
 			json_object_set_new(o, vx_conf_names[k],
 					    json_integer((json_int_t)cnt[c].conf[k]));
@@ -52,11 +53,12 @@ static void vx_stats_text(const char *ifname, const struct vx_config *cfg,
 			  const struct vx_counters *cnt)
 {
 	printf("%s (policy generation %u)\n", ifname, cfg->generation);
-	printf("%-11s %12s %14s %10s %10s %10s %10s %10s %10s %10s %10s\n", "class",
-	       "packets", "bytes", "dropped", "passed", "drop-rule", "drop-rate",
-	       "denied", "verified", "port", "payload");
+	printf("%-11s %12s %14s %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n",
+	       "class", "packets", "bytes", "dropped", "passed", "drop-rule",
+	       "drop-rate", "denied", "verified", "port", "payload", "flow",
+	       "heuristic");
 	for (int c = 0; c < VX_NCLASS; c++)
-		printf("%-11s %12llu %14llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu\n",
+		printf("%-11s %12llu %14llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu\n",
 		       vx_class_name((unsigned int)c),
 		       (unsigned long long)cnt[c].packets,
 		       (unsigned long long)cnt[c].bytes,
@@ -67,7 +69,9 @@ static void vx_stats_text(const char *ifname, const struct vx_config *cfg,
 		       (unsigned long long)cnt[c].drop_deny,
 		       (unsigned long long)cnt[c].conf[VX_CONF_VERIFIED],
 		       (unsigned long long)cnt[c].conf[VX_CONF_PORT],
-		       (unsigned long long)cnt[c].conf[VX_CONF_PAYLOAD]);
+		       (unsigned long long)cnt[c].conf[VX_CONF_PAYLOAD],
+		       (unsigned long long)cnt[c].conf[VX_CONF_FLOW],
+		       (unsigned long long)cnt[c].conf[VX_CONF_HEURISTIC]);
 }
 
 static int vx_stats_run(const struct vx_args *a)

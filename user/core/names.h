@@ -32,6 +32,8 @@ static const char *const vx_conf_names[VX_NCONF] = {
 	[VX_CONF_PORT] = "port",
 	[VX_CONF_VERIFIED] = "verified",
 	[VX_CONF_PAYLOAD] = "payload",
+	[VX_CONF_FLOW] = "flow",
+	[VX_CONF_HEURISTIC] = "heuristic",
 };
 
 static const char *const vx_action_names[VX_NACTION] = {

@@ -192,7 +192,9 @@ int vx_flow_class(const struct vx_flow *fl)
 
 int vx_flow_conf(const struct vx_flow *fl, int cls)
 {
-	static const int order[] = { VX_CONF_VERIFIED, VX_CONF_PAYLOAD, VX_CONF_PORT };
+	static const int order[] = { VX_CONF_VERIFIED, VX_CONF_PAYLOAD,
+				     VX_CONF_FLOW, VX_CONF_HEURISTIC,
+				     VX_CONF_PORT };
 
 	if (cls < 0 || cls >= VX_MAX_CLASS)
 		return -1;
