@@ -49,16 +49,27 @@ static int vx_stats_json(const char *ifname, const struct vx_config *cfg,
 	return 0;
 }
 
+/* The confidence columns, in the order the table has always had them
+ * ("verified" before "port"): one list for the header and the rows, so a
+ * new confidence is one entry here. */
+static const int vx_stats_conf_cols[] = { VX_CONF_VERIFIED, VX_CONF_PORT,
+					  VX_CONF_PAYLOAD, VX_CONF_FLOW,
+					  VX_CONF_HEURISTIC };
+#define VX_STATS_NCONF_COLS \
+	(sizeof(vx_stats_conf_cols) / sizeof(vx_stats_conf_cols[0]))
+_Static_assert(VX_STATS_NCONF_COLS == VX_NCONF, "every confidence has a column");
+
 static void vx_stats_text(const char *ifname, const struct vx_config *cfg,
 			  const struct vx_counters *cnt)
 {
 	printf("%s (policy generation %u)\n", ifname, cfg->generation);
-	printf("%-11s %12s %14s %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n",
-	       "class", "packets", "bytes", "dropped", "passed", "drop-rule",
-	       "drop-rate", "denied", "verified", "port", "payload", "flow",
-	       "heuristic");
-	for (int c = 0; c < VX_NCLASS; c++)
-		printf("%-11s %12llu %14llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu %10llu\n",
+	printf("%-11s %12s %14s %10s %10s %10s %10s %10s", "class", "packets",
+	       "bytes", "dropped", "passed", "drop-rule", "drop-rate", "denied");
+	for (size_t k = 0; k < VX_STATS_NCONF_COLS; k++)
+		printf(" %10s", vx_conf_names[vx_stats_conf_cols[k]]);
+	putchar('\n');
+	for (int c = 0; c < VX_NCLASS; c++) {
+		printf("%-11s %12llu %14llu %10llu %10llu %10llu %10llu %10llu",
 		       vx_class_name((unsigned int)c),
 		       (unsigned long long)cnt[c].packets,
 		       (unsigned long long)cnt[c].bytes,
@@ -66,12 +77,12 @@ static void vx_stats_text(const char *ifname, const struct vx_config *cfg,
 		       (unsigned long long)(cnt[c].packets - cnt[c].dropped),
 		       (unsigned long long)cnt[c].drop_rule,
 		       (unsigned long long)cnt[c].drop_rate,
-		       (unsigned long long)cnt[c].drop_deny,
-		       (unsigned long long)cnt[c].conf[VX_CONF_VERIFIED],
-		       (unsigned long long)cnt[c].conf[VX_CONF_PORT],
-		       (unsigned long long)cnt[c].conf[VX_CONF_PAYLOAD],
-		       (unsigned long long)cnt[c].conf[VX_CONF_FLOW],
-		       (unsigned long long)cnt[c].conf[VX_CONF_HEURISTIC]);
+		       (unsigned long long)cnt[c].drop_deny);
+		for (size_t k = 0; k < VX_STATS_NCONF_COLS; k++)
+			printf(" %10llu",
+			       (unsigned long long)cnt[c].conf[vx_stats_conf_cols[k]]);
+		putchar('\n');
+	}
 }
 
 static int vx_stats_run(const struct vx_args *a)
