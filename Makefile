@@ -3,6 +3,7 @@
 #   sudo make check every test; ends with "N passed, N failed"
 #   sudo make demo  build, make a demo topology, attach, send a VPN mix, show it
 #   sudo make bench benchmark
+#   sudo make bench-compare BASE=REV   program cost of REV next to this tree's
 #   make install / uninstall   PREFIX (/usr/local), DESTDIR, SBINDIR, MANDIR,
 #                   UNITDIR, COMPDIR, SYSCONFDIR (/etc)
 #   make deb        the Debian package, into build/deb/
@@ -82,7 +83,7 @@ TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
 # The skeleton is an intermediate of the objects; keep it (tests use it).
 .SECONDARY: $(SKEL)
 
-.PHONY: all deps check bench bench-tools demo install uninstall deb clean asan tests fuzz fuzz-policy fuzz-classify lint print-bpf-cflags
+.PHONY: all deps check bench bench-compare bench-tools demo install uninstall deb clean asan tests fuzz fuzz-policy fuzz-classify lint print-bpf-cflags
 
 all: $(BUILD)/vpnxdp
 
@@ -176,6 +177,12 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all tests bench-tools
 	@scripts/bench.sh
+
+# The program cost of revision BASE next to this tree's, in one run.
+bench-compare: deps
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=REV [ALTERNATIONS=N]" >&2; exit 2; }
+	@$(MAKE) --no-print-directory all bench-tools
+	@BUILD=$(BUILD) scripts/bench/compare_rev.sh "$(BASE)" $(ALTERNATIONS)
 
 # Benchmark programs (scripts/bench/): not tests, never run by check.
 BENCH_SRCS := scripts/bench/progbench.c scripts/bench/packets.c
