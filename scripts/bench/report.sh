@@ -153,12 +153,12 @@ render() {
 TABLE=$(tables | render)
 printf '%s\n' "$TABLE"
 
-# Chart: cost ratios per packet kind (left), veth throughput relative to the
-# null XDP_DROP program (right).
+# Chart: per packet kind and summed, vpnxdp's added cost over xdp-filter's
+# port object's (left; the targets as lines), veth throughput relative to
+# the null XDP_DROP program (right).
 if command -v gnuplot >/dev/null; then
-	jq -r '(.cost.packets // [])[] | .results as $r
-		| [.name, ($r.vpnxdp.ratio // "NaN"), ($r.xdpfilt_port.ratio // "NaN"),
-		   ($r.xdpfilt_all.ratio // "NaN")] | @tsv' "$JSON" > "$OUTDIR/cost.dat"
+	jq -r '(.added.kinds[] | [.name, (.ratio // "NaN")]),
+		(.added.summed | ["sum", (.ratio // "NaN")]) | @tsv' "$JSON" > "$OUTDIR/cost.dat"
 	jq -r '(.throughput.modes // {}) | to_entries[]
 		| [.key, (.value.vs_null_drop // "NaN")] | @tsv' "$JSON" > "$OUTDIR/tp.dat"
 	gnuplot <<EOF 2>"$OUTDIR/gnuplot.err" || echo "report: gnuplot failed (see $OUTDIR/gnuplot.err)" >&2
@@ -171,16 +171,16 @@ set style fill solid 0.8 border -1
 set grid ytics
 set key below
 set xtics rotate by -35 scale 0
-set title "BPF_PROG_TEST_RUN cost / XDP_PASS floor (lower is better)"
-set ylabel "ratio to floor"
+set title "ns vpnxdp adds above the floor / ns xdp-filter's port object adds (lower is better)"
+set ylabel "ratio of added cost"
 set yrange [0:*]
-set arrow 1 from graph 0, first 2 to graph 1, first 2 nohead dt 2 lc rgb "red"
-set arrow 2 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black"
-plot "$OUTDIR/cost.dat" using 2:xtic(1) title "vpnxdp", \
-     "" using 3 title "xdp-filter port object", \
-     "" using 4 title "xdp-filter all (default)"
+set arrow 1 from graph 0, first 4 to graph 1, first 4 nohead dt 2 lc rgb "red"
+set arrow 2 from graph 0, first 2 to graph 1, first 2 nohead dt 3 lc rgb "orange"
+set arrow 4 from graph 0, first 3 to graph 1, first 3 nohead dt 4 lc rgb "black"
+plot "$OUTDIR/cost.dat" using 2:xtic(1) title "vpnxdp / xdp-filter port (targets: 4 a kind, 2 non-VPN, 3 summed)"
 unset arrow 1
 unset arrow 2
+unset arrow 4
 set title "veth drop throughput / null XDP_DROP (higher is better)"
 set ylabel "packets/s ratio"
 set arrow 3 from graph 0, first 0.95 to graph 1, first 0.95 nohead dt 2 lc rgb "red"
