@@ -6,7 +6,10 @@
 # features that are not there yet are reported "n/a (not implemented)".
 #
 #   1. program cost   BPF_PROG_TEST_RUN ns/packet per packet kind:
-#                     null XDP_PASS (floor), vpnxdp, xdp-filter objects
+#                     null XDP_PASS (floor), vpnxdp, xdp-filter objects and
+#                     vpnxdp's ablation variants, rounds interleaved; the
+#                     targets are on what vpnxdp adds above the floor over
+#                     what xdp-filter's port object adds (added.jq)
 #   2. throughput     veth + trafgen 64-byte frames: nothing, null XDP_DROP,
 #                     vpnxdp drop, xdp-filter drop, nftables ingress drop
 #   3. scale          cost vs signatures, allow-list prefixes, flows
@@ -88,8 +91,17 @@ else
 	log "xdp-filter objects not in $XDPFILT_DIR: comparing with the floor only"
 	XF=()
 fi
-stage "program cost" 600 "$OUTDIR/cost.json" \
-	"$BUILD/bench/progbench" compare --null "$BUILD/bench/null.bpf.o" "${XF[@]}" \
+# The ablation: vpnxdp cut short at a stage (make bench-ablation), in the
+# same rounds, when its variants built against this data path.
+AB=()
+for st in parse classify; do
+	if [ -e "$BUILD/bench/stage_$st.bpf.o" ]; then
+		AB+=(--extra "stage_$st=$BUILD/bench/stage_$st.bpf.o")
+	fi
+done
+[ ${#AB[@]} = 4 ] || { log "no ablation variants in $BUILD/bench (make bench-ablation): no ablation table"; AB=(); }
+stage "program cost" 900 "$OUTDIR/cost.json" \
+	"$BUILD/bench/progbench" compare --null "$BUILD/bench/null.bpf.o" "${XF[@]}" "${AB[@]}" \
 	--rounds "$PB_ROUNDS" --repeat "$PB_REPEAT" --json "$OUTDIR/cost.json"
 
 # 2. throughput

@@ -107,17 +107,23 @@ static void udp(struct builder *w, __u16 sport, __u16 dport, size_t paylen)
 	put16(w, 0); /* no checksum: legal for IPv4, and XDP does not check it */
 }
 
-static void tcp(struct builder *w, __u16 sport, __u16 dport)
+/* @flags: 0x18 (PSH ACK) for a data segment, 0x02 for a SYN. */
+static void tcp_flags(struct builder *w, __u16 sport, __u16 dport, __u8 flags)
 {
 	put16(w, sport);
 	put16(w, dport);
 	put32(w, 1000);
-	put32(w, 2000);
+	put32(w, flags == 0x02 ? 0 : 2000);
 	put8(w, 5 << 4);
-	put8(w, 0x18); /* PSH ACK: a data segment */
+	put8(w, flags);
 	put16(w, 502);
 	put16(w, 0);
 	put16(w, 0);
+}
+
+static void tcp(struct builder *w, __u16 sport, __u16 dport)
+{
+	tcp_flags(w, sport, dport, 0x18);
 }
 
 /* WireGuard transport data (type 4): header 16 bytes, then ciphertext. */
@@ -180,21 +186,53 @@ static void tls_appdata(struct builder *w, size_t len)
 		put8(w, (__u8)(i * 29));
 }
 
-enum { WG_LEN = 64, ESP_LEN = 64, TLS_LEN = 100, WG_INIT_LEN = 148 };
+/* IKEv2 IKE_SA_INIT request (RFC 7296 3.1): the 28-byte header, then an
+ * SA payload's generic header and opaque proposal bytes; @len in all. */
+static void ike_sa_init(struct builder *w, size_t len)
+{
+	put32(w, 0x8f3a11c2); /* initiator SPI */
+	put32(w, 0x5d0e7b94);
+	put32(w, 0);          /* responder SPI: zero in the first message */
+	put32(w, 0);
+	put8(w, 33);          /* next payload: SA */
+	put8(w, 0x20);        /* version 2.0 */
+	put8(w, 34);          /* IKE_SA_INIT */
+	put8(w, 0x08);        /* initiator */
+	put32(w, 0);          /* message id */
+	put32(w, (__u32)len);
+	put8(w, 0);           /* SA payload: no next payload */
+	put8(w, 0);
+	put16(w, (__u16)(len - 28));
+	for (size_t i = 32; i < len; i++)
+		put8(w, (__u8)(i * 41));
+}
+
+enum { WG_LEN = 64, ESP_LEN = 64, TLS_LEN = 100, WG_INIT_LEN = 148,
+       ZERO_LEN = 30, IKE_LEN = 256 };
+
+/* A WireGuard handshake initiation from @saddr:@sport to @dport; the
+ * random-looking body is seeded by @seed. */
+static void wg_initiation(struct builder *w, __u32 saddr, __u16 sport,
+			  __u16 dport, __u32 seed)
+{
+	__u32 x = seed * 2654435761u;
+
+	eth(w, 0, ETH_P_IP);
+	ipv4_from(w, saddr, IPPROTO_UDP, 8 + WG_INIT_LEN, 0);
+	udp(w, sport, dport, WG_INIT_LEN);
+	put32(w, 0x01000000);
+	for (size_t i = 4; i < WG_INIT_LEN; i++) {
+		x = x * 1103515245u + 12345u;
+		put8(w, (__u8)(x >> 16));
+	}
+}
 
 size_t bench_wg_initiation(__u8 *frame, __u32 flow)
 {
 	struct builder w = { frame, 0 };
-	__u32 x = flow * 2654435761u;
 
-	eth(&w, 0, ETH_P_IP);
-	ipv4_from(&w, 0xc0000201 + flow / 64000 % 250, IPPROTO_UDP, 8 + WG_INIT_LEN, 0);
-	udp(&w, (__u16)(1024 + flow % 64000), 51820, WG_INIT_LEN);
-	put32(&w, 0x01000000);
-	for (size_t i = 4; i < WG_INIT_LEN; i++) {
-		x = x * 1103515245u + 12345u;
-		put8(&w, (__u8)(x >> 16));
-	}
+	wg_initiation(&w, 0xc0000201 + flow / 64000 % 250,
+		      (__u16)(1024 + flow % 64000), 51820, flow);
 	return w.len;
 }
 
@@ -277,6 +315,33 @@ size_t bench_packets(struct bench_pkt *out, size_t max)
 	ipv4(&w, IPPROTO_UDP, 8 + WG_LEN, 0);
 	udp(&w, 40002, 40000, WG_LEN);
 	wg_data(&w, WG_LEN);
+	DONE();
+
+	/* The rest of the issue-14 table: the kinds a port filter passes or
+	 * drops in a few instructions, where vpnxdp's added cost shows most. */
+	NEXT("v4_udp53_zero", "IPv4 UDP 53, 30 zero bytes", 1, IPPROTO_UDP);
+	eth(&w, 0, ETH_P_IP);
+	ipv4(&w, IPPROTO_UDP, 8 + ZERO_LEN, 0);
+	udp(&w, 50003, 53, ZERO_LEN);
+	for (int i = 0; i < ZERO_LEN; i++)
+		put8(&w, 0);
+	DONE();
+
+	NEXT("v4_tcp_syn_1723", "IPv4 TCP SYN to 1723 (PPTP)", 0, IPPROTO_TCP);
+	eth(&w, 0, ETH_P_IP);
+	ipv4(&w, IPPROTO_TCP, 20, 0);
+	tcp_flags(&w, 50004, 1723, 0x02);
+	DONE();
+
+	NEXT("v4_wg_init_5060", "IPv4 UDP 5060 WireGuard initiation", 0, IPPROTO_UDP);
+	wg_initiation(&w, 0xc0000201, 40003, 5060, 1);
+	DONE();
+
+	NEXT("v6_ike_500", "IPv6 UDP 500 IKEv2 SA_INIT", 0, IPPROTO_UDP);
+	eth(&w, 0, ETH_P_IPV6);
+	ipv6(&w, IPPROTO_UDP, 8 + IKE_LEN);
+	udp(&w, 500, 500, IKE_LEN);
+	ike_sa_init(&w, IKE_LEN);
 	DONE();
 
 	/* Offset 1480 bytes (185 * 8), no L4 header of its own. */

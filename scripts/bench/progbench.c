@@ -49,7 +49,7 @@
 #include "packets.h"
 
 #define MAX_PKTS 16
-#define MAX_PROGS 8
+#define MAX_PROGS 10 /* null, vpnxdp, notimer, 2 xdp-filter, 4 extras */
 #define MAX_ROUNDS 50
 
 /* xdp-filter's port map (xdp-tools xdp-filter/common_kern_user.h): key is
@@ -535,7 +535,7 @@ static json_t *stat_json(const struct sample *s, int rounds,
 {
 	double kern[MAX_ROUNDS], ratio[MAX_ROUNDS];
 	struct stat3 w, k, q;
-	json_t *j;
+	json_t *j, *jr;
 
 	if (s->err)
 		return json_pack("{s:s}", "error", strerror(-s->err));
@@ -547,6 +547,12 @@ static json_t *stat_json(const struct sample *s, int rounds,
 		      "ns", w.median, "ns_min", w.min, "ns_max", w.max,
 		      "kernel_ns", k.median, "kernel_ns_min", k.min,
 		      "kernel_ns_max", k.max, "verdict", xdp_verdict(s->retval));
+	/* Every round's time, in round order: what scripts/bench/added.jq
+	 * pairs round by round with the floor's and the peers'. */
+	jr = json_array();
+	for (int r = 0; r < rounds; r++)
+		json_array_append_new(jr, json_real(s->cpu[r]));
+	json_object_set_new(j, "ns_rounds", jr);
 	if (floor && !floor->err) {
 		for (int r = 0; r < rounds; r++)
 			ratio[r] = s->cpu[r] / floor->cpu[r];

@@ -15,24 +15,35 @@ DOC=${3:?}
 JSON=$OUTDIR/bench.json
 MARK='<!-- Notes below this line are kept when scripts/bench.sh regenerates the file. -->'
 
-# Targets from the issue, evaluated on this run's numbers.  met: true,
-# false, or null where the measurement is n/a.
-jq '
+# What vpnxdp adds above the floor over what xdp-filter's port object adds
+# (added.jq: per round, median, the denominator floor below).
+DEN_FLOOR_NS=${BENCH_DEN_FLOOR_NS:-1.0}
+# The added-cost targets (issue 14): summed over the kinds, any one kind,
+# and the non-VPN kinds (bulk: DNS, TCP 443), the bulk of a firewall's
+# traffic.
+T_SUM=3.0 T_KIND=4.0 T_BULK=2.0
+
+# Targets from the issues, evaluated on this run's numbers.  met: true,
+# false, or null where the measurement is n/a.  The ratios to the XDP_PASS
+# floor are kept in the tables as information, not as targets: the floor
+# is the test-run harness and differs several times between machines.
+jq -L "$(dirname "$0")" --argjson den "$DEN_FLOOR_NS" --argjson tsum "$T_SUM" \
+	--argjson tkind "$T_KIND" --argjson tbulk "$T_BULK" '
+include "added";
 def ratio($a; $b): if ($a != null) and ($b != null) and ($b != 0) then $a / $b else null end;
 def t($name; $value; $op; $limit):
 	{target: $name, value: $value, limit: $limit, op: $op,
 	 met: (if $value == null then null
 	       elif $op == "<=" then $value <= $limit
 	       else $value >= $limit end)};
-. as $all
+.added = ((.cost // {}) | added($den))
+| . as $all
 | .targets = (
-	[ (.cost.packets // [])[] | . as $p | .results as $r
-	  | t("cost \($p.name): vpnxdp / floor"; $r.vpnxdp.ratio; "<=";
-	      (if $p.bulk then 1.5 else 2.0 end)),
-	    t("cost \($p.name): vpnxdp / xdp-filter port object";
-	      ratio($r.vpnxdp.ratio; $r.xdpfilt_port.ratio); "<="; 1.0),
-	    t("cost \($p.name): xdp-filter all / vpnxdp";
-	      ratio($r.xdpfilt_all.ratio; $r.vpnxdp.ratio); ">="; 2.0) ]
+	[ t("cost summed over \(.added.summed.kinds) kinds: vpnxdp added / xdp-filter port added";
+	    .added.summed.ratio; "<="; $tsum) + {kind: "summed"} ]
+	+ [ .added.kinds[]
+	  | t("cost \(.name)\(if .bulk then " (non-VPN)" else "" end): vpnxdp added / xdp-filter port added";
+	      .ratio; "<="; (if .bulk then $tbulk else $tkind end)) + {kind: .name} ]
 	+ [ ($all.throughput.modes // {}) as $m
 	    | t("veth: vpnxdp drop pps / null XDP_DROP pps";
 		$m.vpnxdp_drop.vs_null_drop; ">="; 0.95),
@@ -61,7 +72,34 @@ def n2: if . == null then "-" else (. * 100 | round / 100 | tostring) end;
 def n0: if . == null then "-" else (round | tostring) end;
 def cell($r): if $r == null then "n/a" elif $r.error then "error"
 	else "\($r.ns | n2) ns \($r.ratio | n2)x" end;
-"## Program cost (BPF_PROG_TEST_RUN, ns/packet median of \(.machine.rounds) rounds x \(.machine.repeat); ratio to the XDP_PASS floor)",
+def verdict: if .met == true then "met" elif .met == false then "NOT MET" else "n/a" end;
+[.targets[] | select(.kind != null) | . + {verdict: verdict}] as $all_targets
+| def sgn1: if . == null then "-" else (. * 10 | round / 10 | if . > 0 then "+" + tostring else tostring end) end;
+def stage($k; $n): if ($k.added_ns | has($n)) then [$k.added_ns[$n] | sgn1] else [] end;
+(.added.kinds[0].added_ns // {}) as $a0
+| ([["stage_parse", "parse only"], ["stage_classify", "parse+classify"]]
+   | map(select(.[0] as $n | $a0 | has($n)))) as $stages
+| "## Added cost (ns above the XDP_PASS floor, per round, median of \(.machine.rounds) rounds; ratio: vpnxdp added / xdp-filter port object added, per round, median [min-max], the denominator taken as at least \(.added.denominator_floor_ns) ns)",
+(["packet", "vpnxdp +ns", "xdp-filter port +ns", "ratio", "[min-max]", "rounds den floored", "target", ""] | @tsv),
+((.added.kinds[] | . as $k | .name as $n | ($all_targets[] | select(.kind == $n)) as $t
+  | [.name, (.added_ns.vpnxdp | sgn1), (.added_ns.xdpfilt_port | sgn1), (.ratio | n2),
+     (if .ratio_min == null then "-" else "\(.ratio_min | n2)-\(.ratio_max | n2)" end),
+     (if .floored_rounds == null then "-" else "\(.floored_rounds) rounds" end),
+     "<= \($t.limit)", $t.verdict]) | @tsv),
+(.added.summed | ($all_targets[] | select(.kind == "summed")) as $t
+  | ["sum (\(.kinds) kinds)", (.added_ns.vpnxdp | sgn1), (.added_ns.xdpfilt_port | sgn1), (.ratio | n2),
+     (if .ratio_min == null then "-" else "\(.ratio_min | n2)-\(.ratio_max | n2)" end),
+     (if .floored_rounds == null then "-" else "\(.floored_rounds) rounds" end),
+     "<= \($t.limit)", $t.verdict] | @tsv),
+"",
+(if ($stages | length) > 0 then
+  "## Ablation (ns above the floor, same rounds; bench-only variants of vpnxdp cut short at a stage, scripts/bench/stages.bpf.c)",
+  (["packet"] + ($stages | map(.[1])) + ["full (vpnxdp)", "xdp-filter port"] | @tsv),
+  (.added.kinds[] | . as $k
+   | [.name] + ($stages | map($k.added_ns[.[0]] | sgn1)) + [(.added_ns.vpnxdp | sgn1), (.added_ns.xdpfilt_port | sgn1)] | @tsv),
+  ""
+ else empty end),
+"## Program cost (BPF_PROG_TEST_RUN, ns/packet median of \(.machine.rounds) rounds x \(.machine.repeat); ratio to the XDP_PASS floor, as information)",
 (["packet", "null (floor)", "vpnxdp", "xdp-filter port", "xdp-filter all", "vpnxdp verdict"] | @tsv),
 ((.cost.packets // [])[] | .results as $r
   | [.name, cell($r.null), cell($r.vpnxdp), cell($r.xdpfilt_port), cell($r.xdpfilt_all),
@@ -91,8 +129,8 @@ def cell($r): if $r == null then "n/a" elif $r.error then "error"
 (.userspace.policy_apply | if .error then ["policy apply", "error: " + .error]
   else ["policy apply", "\(.seconds) s (\(.lines) lines: \(.policy))"] end | @tsv),
 "",
-"## Targets (\(.targets_met) met, \(.targets_missed) missed, \(.targets_na) n/a)",
-(.targets[] | [(if .met == true then "met" elif .met == false then "MISSED" else "n/a" end),
+"## Targets (\(.targets_met) met, \(.targets_missed) not met, \(.targets_na) n/a)",
+(.targets[] | [verdict,
   .target, "\(.value | n2) \(.op) \(.limit)\(if .value_ns then " (in ns: \(.value_ns | n2))" else "" end)"] | @tsv)
 ' "$JSON"
 }
@@ -115,12 +153,12 @@ render() {
 TABLE=$(tables | render)
 printf '%s\n' "$TABLE"
 
-# Chart: cost ratios per packet kind (left), veth throughput relative to the
-# null XDP_DROP program (right).
+# Chart: per packet kind and summed, vpnxdp's added cost over xdp-filter's
+# port object's (left; the targets as lines), veth throughput relative to
+# the null XDP_DROP program (right).
 if command -v gnuplot >/dev/null; then
-	jq -r '(.cost.packets // [])[] | .results as $r
-		| [.name, ($r.vpnxdp.ratio // "NaN"), ($r.xdpfilt_port.ratio // "NaN"),
-		   ($r.xdpfilt_all.ratio // "NaN")] | @tsv' "$JSON" > "$OUTDIR/cost.dat"
+	jq -r '(.added.kinds[] | [.name, (.ratio // "NaN")]),
+		(.added.summed | ["sum", (.ratio // "NaN")]) | @tsv' "$JSON" > "$OUTDIR/cost.dat"
 	jq -r '(.throughput.modes // {}) | to_entries[]
 		| [.key, (.value.vs_null_drop // "NaN")] | @tsv' "$JSON" > "$OUTDIR/tp.dat"
 	gnuplot <<EOF 2>"$OUTDIR/gnuplot.err" || echo "report: gnuplot failed (see $OUTDIR/gnuplot.err)" >&2
@@ -133,16 +171,16 @@ set style fill solid 0.8 border -1
 set grid ytics
 set key below
 set xtics rotate by -35 scale 0
-set title "BPF_PROG_TEST_RUN cost / XDP_PASS floor (lower is better)"
-set ylabel "ratio to floor"
+set title "ns vpnxdp adds above the floor / ns xdp-filter's port object adds (lower is better)"
+set ylabel "ratio of added cost"
 set yrange [0:*]
-set arrow 1 from graph 0, first 2 to graph 1, first 2 nohead dt 2 lc rgb "red"
-set arrow 2 from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black"
-plot "$OUTDIR/cost.dat" using 2:xtic(1) title "vpnxdp", \
-     "" using 3 title "xdp-filter port object", \
-     "" using 4 title "xdp-filter all (default)"
+set arrow 1 from graph 0, first 4 to graph 1, first 4 nohead dt 2 lc rgb "red"
+set arrow 2 from graph 0, first 2 to graph 1, first 2 nohead dt 3 lc rgb "orange"
+set arrow 4 from graph 0, first 3 to graph 1, first 3 nohead dt 4 lc rgb "black"
+plot "$OUTDIR/cost.dat" using 2:xtic(1) title "vpnxdp / xdp-filter port (targets: 4 a kind, 2 non-VPN, 3 summed)"
 unset arrow 1
 unset arrow 2
+unset arrow 4
 set title "veth drop throughput / null XDP_DROP (higher is better)"
 set ylabel "packets/s ratio"
 set arrow 3 from graph 0, first 0.95 to graph 1, first 0.95 nohead dt 2 lc rgb "red"

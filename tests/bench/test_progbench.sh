@@ -44,17 +44,42 @@ else
 fi
 
 # A policy dropping the classes the packet kinds are named for.
-printf '%s\n' "wireguard drop" "esp drop" "pptp drop" > "$TMP/drop.policy"
+printf '%s\n' "wireguard drop" "esp drop" "pptp drop" "ike drop" > "$TMP/drop.policy"
 if "$PB" compare --null "$NULLOBJ" --policy "$TMP/drop.policy" --rounds 1 \
 	--repeat 10 --json "$TMP/p.json" >/dev/null; then
-	for k in v4_udp_vpn v6_udp_vpn v4_tcp_pptp v4_esp vlan_udp_4500; do
+	for k in v4_udp_vpn v6_udp_vpn v4_tcp_pptp v4_esp vlan_udp_4500 \
+		v4_wg_init_5060 v6_ike_500; do
 		t_eq "progbench_${k}_is_its_class" "$(verdict "$TMP/p.json" "$k" vpnxdp)" drop
 	done
-	for k in v4_udp_other v6_udp_other v4_tcp_443 v4_frag; do
+	for k in v4_udp_other v6_udp_other v4_tcp_443 v4_frag v4_udp53_zero; do
 		t_eq "progbench_${k}_is_not_vpn" "$(verdict "$TMP/p.json" "$k" vpnxdp)" pass
 	done
 else
 	t_fail progbench_drop_policy "progbench compare --policy failed"
+fi
+
+# Every round's time is in the JSON, in round order (added.jq pairs them).
+if "$PB" compare --null "$NULLOBJ" --rounds 3 --repeat 10 --json "$TMP/r.json" >/dev/null; then
+	bad=$(jq -r '[.packets[] | select([.results.null, .results.vpnxdp][]
+		| (.ns_rounds | length) != 3 or (.ns_rounds | map(type == "number") | all | not))
+		| .name] | unique | join(",")' "$TMP/r.json")
+	t_eq progbench_ns_rounds_every_round "$bad" ""
+else
+	t_fail progbench_ns_rounds_every_round "progbench compare --rounds 3 failed"
+fi
+
+# The ablation's stage variants (make bench-ablation) load beside vpnxdp,
+# on its maps, and run on every kind.
+SP=$BUILD/bench/stage_parse.bpf.o SC=$BUILD/bench/stage_classify.bpf.o
+if [ ! -e "$SP" ] || [ ! -e "$SC" ]; then
+	t_skip ablation_stages "$SP or $SC not built (make bench-ablation)"
+elif "$PB" compare --null "$NULLOBJ" --extra "stage_parse=$SP" --extra "stage_classify=$SC" \
+	--rounds 1 --repeat 10 --json "$TMP/s.json" >/dev/null; then
+	bad=$(jq -r '[.packets[] | select(.results.stage_parse.verdict != "pass" or
+		.results.stage_classify.verdict != "pass") | .name] | join(",")' "$TMP/s.json")
+	t_eq ablation_stages_run_every_kind "$bad" ""
+else
+	t_fail ablation_stages_run_every_kind "progbench compare --extra stage_* failed"
 fi
 
 # --no-timer: vpnxdp without its rate flush timer judges every packet alike.
@@ -77,6 +102,8 @@ elif "$PB" compare --null "$NULLOBJ" --xdpfilt "$XF" --rounds 1 --repeat 10 \
 		t_eq "${g}_drops_pptp_port" "$(verdict "$TMP/x.json" v4_tcp_pptp "$g")" drop
 		t_eq "${g}_drops_tagged_4500" "$(verdict "$TMP/x.json" vlan_udp_4500 "$g")" drop
 		t_eq "${g}_passes_dns" "$(verdict "$TMP/x.json" v4_udp_other "$g")" pass
+		t_eq "${g}_drops_ike_port" "$(verdict "$TMP/x.json" v6_ike_500 "$g")" drop
+		t_eq "${g}_passes_5060" "$(verdict "$TMP/x.json" v4_wg_init_5060 "$g")" pass
 	done
 	n=$(jq -r '.xdpfilt_ports' "$TMP/x.json")
 	if [ "$n" -gt 0 ] 2>/dev/null; then
