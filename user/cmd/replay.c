@@ -24,6 +24,7 @@
 #include "replay/capture.h"
 #include "replay/flows.h"
 #include "replay/run.h"
+#include "replay/wire.h"
 
 /* The transport's name, or "ipN". */
 static const char *vx_l4_str(__u8 proto, char *buf, size_t len)
@@ -81,6 +82,8 @@ static int vx_replay_json(const struct vx_flows *f)
 			json_object_set_new(o, "truncated", json_integer((json_int_t)fl->truncated));
 		if (fl->uncounted)
 			json_object_set_new(o, "uncounted", json_integer((json_int_t)fl->uncounted));
+		if (fl->not_run)
+			json_object_set_new(o, "not_run", json_integer((json_int_t)fl->not_run));
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(o);
 		if (!s)
@@ -130,6 +133,8 @@ static void vx_replay_text(const struct vx_flows *f)
 		}
 		if (fl->truncated)
 			printf("  (%llu truncated)", (unsigned long long)fl->truncated);
+		if (fl->not_run)
+			printf("  (%llu not run: size)", (unsigned long long)fl->not_run);
 		putchar('\n');
 	}
 }
@@ -140,28 +145,18 @@ static void vx_replay_summary(FILE *out, const struct vx_flows *f, int ncap)
 {
 	fprintf(out, "%llu frames (%llu bytes) from %d capture%s in %zu flows; "
 		"%llu dropped; %llu not IP; %llu malformed (no IP addresses); "
-		"%llu not run (size); %llu truncated by the capture (caplen < len)\n",
+		"%llu not run (size); %llu truncated by the capture (caplen < len)",
 		(unsigned long long)f->frames, (unsigned long long)f->bytes, ncap,
 		ncap == 1 ? "" : "s", f->n, (unsigned long long)f->dropped,
 		(unsigned long long)f->not_ip, (unsigned long long)f->no_ip_addr,
 		(unsigned long long)f->not_run, (unsigned long long)f->truncated);
-}
-
-/* A frame cut by the capture's snap length: its IP header claims bytes that
- * are not there, so the program (rightly) finds it malformed.  Its flow is
- * still known from the headers that are there: parse a copy padded with
- * zeros to the length on the wire, for the flow key only. */
-static int vx_parse_cut(struct vx_pkt *p, const struct vx_frame *fr)
-{
-	static unsigned char buf[65536 + 64] __attribute__((aligned(8)));
-	unsigned char *pad = buf + 2; /* aligned as vx_capture_next aligns */
-	size_t n = fr->len + fr->cut;
-
-	if (n > sizeof(buf) - 2)
-		return vx_parse(p, fr->data, fr->data + fr->len);
-	memcpy(pad, fr->data, fr->len);
-	memset(pad + fr->len, 0, fr->cut);
-	return vx_parse(p, pad, pad + n);
+	/* Frames of a PPP or HDLC link that carry no IP, with the link's
+	 * reasons. */
+	fprintf(out, "; %llu skipped (link protocol not IP", (unsigned long long)f->skipped);
+	for (size_t i = 0; i < f->nskip_why; i++)
+		fprintf(out, "%s %s x%llu", i ? "," : ":", f->skip_why[i].why,
+			(unsigned long long)f->skip_why[i].n);
+	fputs(")\n", out);
 }
 
 /* Every frame of one capture through the program. */
@@ -177,6 +172,10 @@ static int vx_replay_capture(struct vx_replay *r, struct vx_capture *cap,
 		struct vx_pkt p = {};
 		int pr;
 
+		if (fr.skip[0]) {
+			vx_flows_skip(f, fr.wirelen, fr.truncated, fr.skip);
+			continue;
+		}
 		if (!fr.data || fr.len < ETH_HLEN) {
 			/* Less than a link-layer header: nothing XDP would see. */
 			f->frames++;
@@ -185,10 +184,9 @@ static int vx_replay_capture(struct vx_replay *r, struct vx_capture *cap,
 			f->no_ip_addr++;
 			continue;
 		}
-		if (fr.truncated)
-			pr = vx_parse_cut(&p, &fr);
-		else
-			pr = vx_parse(&p, fr.data, fr.data + fr.len);
+		/* The flow from the headers as they were on the wire; the
+		 * program runs on the frame as captured. */
+		pr = vx_parse_wire(&p, &fr);
 		rc = vx_replay_run(r, fr.data, fr.len, &v);
 		if (rc == -E2BIG) {
 			rc = vx_flows_add(f, &p, pr, fr.wirelen, fr.truncated, NULL);
@@ -313,5 +311,10 @@ const struct vx_cmd vx_cmd_replay = {
 	.synopsis = "[--policy FILE] [--json] CAPTURE...",
 	.help = "    Dry run: the real program judges every frame of pcap/pcapng captures\n"
 		"    (BPF_PROG_TEST_RUN, nothing attached); prints per flow the class,\n"
-		"    confidence, packets, bytes and dropped.",
+		"    confidence, packets, bytes and dropped.  Link types: Ethernet, Linux\n"
+		"    cooked (SLL, SLL2), raw IP, loopback (NULL, LOOP), PPP (PPP,\n"
+		"    PPP_SERIAL) and Cisco HDLC; PPP/HDLC frames carrying no IP are\n"
+		"    skipped and counted with the reason.  A frame too large for the\n"
+		"    test run (over about 72 KiB: BIG TCP, GRO) is counted \"not run\n"
+		"    (size)\" in its flow and the capture goes on.",
 };
