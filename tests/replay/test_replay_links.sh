@@ -56,6 +56,16 @@ if run big "$TMP/big.pcap"; then
 		t_pass replay_big_text_flow || t_fail replay_big_text_flow "$(tr '\n' '|' <"$TMP/big.txt")"
 fi
 
+# Per frame: numbered from 1 in the capture, the ones over the limit not
+# run, in order, before the flows.
+"$VPNXDP" replay --frames --json "$TMP/big.pcap" >"$TMP/fr.json" 2>/dev/null
+t_eq replay_frames_json "$(jq -s -c 'map(select(.frame) | [.frame, .protocol, .not_run]) | map(map(. // 0))' "$TMP/fr.json")" \
+	'[[1,"wireguard",0],[2,"other",0],[3,0,"size"],[4,"other",0],[5,0,"size"],[6,0,"size"],[7,"other",0],[8,"wireguard",0]]'
+t_eq replay_frames_before_flows "$(jq -r 'if .frame then "f" else "F" end' "$TMP/fr.json" | uniq | tr -d '\n')" fF
+"$VPNXDP" replay --frames "$TMP/ppp.pcap" >"$TMP/fr.txt" 2>/dev/null
+t_eq replay_frames_text "$(grep '^frame ' "$TMP/fr.txt" | sed "s|$TMP/||" | sed -n '1p;4p' | tr '\n' '|')" \
+	'frame 1 ppp.pcap: wireguard verified|frame 4 ppp.pcap: - - skipped: PPP protocol 0xc021|'
+
 # Cut by the snap length with a wire length over 64 KiB (IP length 0), and
 # cut inside the TCP header: all in their flows, none malformed.
 if run cut "$TMP/cut.pcap"; then
