@@ -83,7 +83,7 @@ TEST_SHS   := $(sort $(wildcard tests/*/test_*.sh))
 # The skeleton is an intermediate of the objects; keep it (tests use it).
 .SECONDARY: $(SKEL)
 
-.PHONY: all deps check bench bench-compare bench-tools bench-ablation demo install uninstall deb clean asan tests fuzz fuzz-policy fuzz-classify lint print-bpf-cflags
+.PHONY: all deps check bench bench-compare bench-tools bench-ablation demo install uninstall deb clean asan tests fuzz fuzz-policy fuzz-classify fuzz-capture lint print-bpf-cflags
 
 all: $(BUILD)/vpnxdp
 
@@ -154,14 +154,20 @@ $(POLICY_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_policy_common.h 
 $(BUILD)/fuzz/fuzz_classify: tests/fuzz/fuzz_classify.c $(CLASSIFY_FUZZ_SRCS) $(HEADERS) $(USER_HDRS) $(TLIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(CLASSIFY_FUZZ_SRCS) $(LDLIBS)
+CAPTURE_FUZZ_SRCS := user/replay/capture.c user/replay/wire.c
+$(BUILD)/fuzz/fuzz_capture: tests/fuzz/fuzz_capture.c $(CAPTURE_FUZZ_SRCS) $(HEADERS) $(USER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(CAPTURE_FUZZ_SRCS) $(LDLIBS)
 
 # `make fuzz`: the longer runs of every fuzzer.
-fuzz: fuzz-policy fuzz-classify
+fuzz: fuzz-policy fuzz-classify fuzz-capture
 fuzz-policy: $(POLICY_FUZZ)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/test_fuzz_policy.sh
 # A longer run of the classifier fuzzer than make check's (FUZZ_SECONDS, default 600).
 fuzz-classify: $(BUILD)/fuzz/fuzz_classify
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} tests/fuzz/test_fuzz.sh
+fuzz-capture: $(BUILD)/fuzz/fuzz_capture
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/test_fuzz_capture.sh
 
 tests: $(BUILD)/vpnxdp $(BPF_OBJS) $(TEST_BINS) bench-tools
 

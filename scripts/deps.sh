@@ -26,6 +26,7 @@ PKGS=(
 	ethtool tmux gnuplot-nox nftables cppcheck clang-tidy util-linux
 	procps iputils-ping
 	jq # tests/replay
+	tshark # tests/replay/test_oracle.sh: an independent dissector as oracle
 	gdb # tests/state: exact kill points in attach
 	# vpnxdp export, its tests and the ops side (tests/export, tests/deploy)
 	libmicrohttpd-dev curl prometheus prometheus-node-exporter

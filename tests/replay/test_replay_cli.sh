@@ -37,7 +37,7 @@ expect() {
 	fi
 }
 
-expect replay_help 0 out '^Usage: vpnxdp replay \[--policy FILE\] \[--json\] CAPTURE' -- "$VPNXDP" replay --help
+expect replay_help 0 out '^Usage: vpnxdp replay \[--policy FILE\] \[--frames\] \[--json\] CAPTURE' -- "$VPNXDP" replay --help
 expect replay_no_capture 1 err 'Usage: vpnxdp replay' -- "$VPNXDP" replay
 expect replay_bad_option 1 err 'Usage: vpnxdp replay' -- "$VPNXDP" replay --bogus "$PCAP/wireguard.pcap"
 expect replay_missing_capture 1 err "$TMP/nope.pcap" -- "$VPNXDP" replay "$PCAP/wireguard.pcap" "$TMP/nope.pcap"

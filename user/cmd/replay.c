@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vpnxdp replay [--policy FILE] [--json] CAPTURE...
+ * vpnxdp replay [--policy FILE] [--frames] [--json] CAPTURE...
  *
  * Dry run of a policy: every frame of the captures goes through the real
  * compiled XDP program (BPF_PROG_TEST_RUN; nothing is attached), and the
@@ -24,6 +24,7 @@
 #include "replay/capture.h"
 #include "replay/flows.h"
 #include "replay/run.h"
+#include "replay/wire.h"
 
 /* The transport's name, or "ipN". */
 static const char *vx_l4_str(__u8 proto, char *buf, size_t len)
@@ -81,6 +82,8 @@ static int vx_replay_json(const struct vx_flows *f)
 			json_object_set_new(o, "truncated", json_integer((json_int_t)fl->truncated));
 		if (fl->uncounted)
 			json_object_set_new(o, "uncounted", json_integer((json_int_t)fl->uncounted));
+		if (fl->not_run)
+			json_object_set_new(o, "not_run", json_integer((json_int_t)fl->not_run));
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(o);
 		if (!s)
@@ -130,6 +133,8 @@ static void vx_replay_text(const struct vx_flows *f)
 		}
 		if (fl->truncated)
 			printf("  (%llu truncated)", (unsigned long long)fl->truncated);
+		if (fl->not_run)
+			printf("  (%llu not run: size)", (unsigned long long)fl->not_run);
 		putchar('\n');
 	}
 }
@@ -140,76 +145,120 @@ static void vx_replay_summary(FILE *out, const struct vx_flows *f, int ncap)
 {
 	fprintf(out, "%llu frames (%llu bytes) from %d capture%s in %zu flows; "
 		"%llu dropped; %llu not IP; %llu malformed (no IP addresses); "
-		"%llu not run (size); %llu truncated by the capture (caplen < len)\n",
+		"%llu not run (size); %llu truncated by the capture (caplen < len)",
 		(unsigned long long)f->frames, (unsigned long long)f->bytes, ncap,
 		ncap == 1 ? "" : "s", f->n, (unsigned long long)f->dropped,
 		(unsigned long long)f->not_ip, (unsigned long long)f->no_ip_addr,
 		(unsigned long long)f->not_run, (unsigned long long)f->truncated);
+	/* Frames of a PPP or HDLC link that carry no IP, with the link's
+	 * reasons. */
+	fprintf(out, "; %llu skipped (link protocol not IP", (unsigned long long)f->skipped);
+	for (size_t i = 0; i < f->nskip_why; i++)
+		fprintf(out, "%s %s x%llu", i ? "," : ":", f->skip_why[i].why,
+			(unsigned long long)f->skip_why[i].n);
+	fputs(")\n", out);
 }
 
-/* A frame cut by the capture's snap length: its IP header claims bytes that
- * are not there, so the program (rightly) finds it malformed.  Its flow is
- * still known from the headers that are there: parse a copy padded with
- * zeros to the length on the wire, for the flow key only. */
-static int vx_parse_cut(struct vx_pkt *p, const struct vx_frame *fr)
-{
-	static unsigned char buf[65536 + 64] __attribute__((aligned(8)));
-	unsigned char *pad = buf + 2; /* aligned as vx_capture_next aligns */
-	size_t n = fr->len + fr->cut;
+/* How to print. */
+struct vx_replay_out {
+	bool json;
+	bool frames; /* a line per frame too, as it is run */
+};
 
-	if (n > sizeof(buf) - 2)
-		return vx_parse(p, fr->data, fr->data + fr->len);
-	memcpy(pad, fr->data, fr->len);
-	memset(pad + fr->len, 0, fr->cut);
-	return vx_parse(p, pad, pad + n);
+/* One frame's line for --frames: @v NULL when it was not run, then @why
+ * says why ("size", or the link's reason). */
+static int vx_replay_frame(const struct vx_replay_out *o, const char *path,
+			   unsigned long long no,
+			   const struct vx_replay_verdict *v, const char *why,
+			   bool skipped)
+{
+	const char *cls = v && v->cls >= 0 ? vx_class_name((unsigned int)v->cls) : NULL;
+	const char *conf = v && VX_CLASS_IS_VPN(v->cls) && v->conf >= 0 ?
+			   vx_conf_name((unsigned int)v->conf) : NULL;
+	json_t *j;
+	char *s;
+
+	if (!o->json) {
+		printf("frame %llu %s: %s %s%s%s%s\n", no, path, cls ? cls : "-",
+		       conf ? conf : "-", v && v->dropped ? " dropped" : "",
+		       why ? (skipped ? " skipped: " : " not run: ") : "",
+		       why ? why : "");
+		return 0;
+	}
+	j = json_object();
+	json_object_set_new(j, "frame", json_integer((json_int_t)no));
+	json_object_set_new(j, "capture", json_string(path));
+	json_object_set_new(j, "protocol", cls ? json_string(cls) : json_null());
+	json_object_set_new(j, "confidence", conf ? json_string(conf) : json_null());
+	json_object_set_new(j, "dropped", json_boolean(v && v->dropped));
+	if (why)
+		json_object_set_new(j, skipped ? "skipped" : "not_run", json_string(why));
+	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (!s)
+		return -ENOMEM;
+	puts(s);
+	free(s);
+	return 0;
 }
 
 /* Every frame of one capture through the program. */
 static int vx_replay_capture(struct vx_replay *r, struct vx_capture *cap,
-			     struct vx_flows *f)
+			     struct vx_flows *f, const struct vx_replay_out *o)
 {
+	unsigned long long no = 0; /* frame number in the capture, from 1 */
 	struct vx_replay_verdict v;
 	struct vx_frame fr;
 	char err[PCAP_ERRBUF_SIZE + 300];
-	int n, rc;
+	int n, run;
 
 	while ((n = vx_capture_next(cap, &fr, err, sizeof(err))) == 1) {
 		struct vx_pkt p = {};
 		int pr;
 
+		no++;
+		if (fr.skip[0]) {
+			vx_flows_skip(f, fr.wirelen, fr.truncated, fr.skip);
+			if (o->frames && vx_replay_frame(o, cap->path, no, NULL, fr.skip, true))
+				goto nomem;
+			continue;
+		}
 		if (!fr.data || fr.len < ETH_HLEN) {
 			/* Less than a link-layer header: nothing XDP would see. */
 			f->frames++;
 			f->bytes += fr.wirelen;
 			f->truncated += fr.truncated;
 			f->no_ip_addr++;
+			if (o->frames && vx_replay_frame(o, cap->path, no, NULL,
+							 "shorter than a link-layer header", true))
+				goto nomem;
 			continue;
 		}
-		if (fr.truncated)
-			pr = vx_parse_cut(&p, &fr);
-		else
-			pr = vx_parse(&p, fr.data, fr.data + fr.len);
-		rc = vx_replay_run(r, fr.data, fr.len, &v);
-		if (rc == -E2BIG) {
-			rc = vx_flows_add(f, &p, pr, fr.wirelen, fr.truncated, NULL);
-		} else if (rc == 0) {
-			rc = vx_flows_add(f, &p, pr, fr.wirelen, fr.truncated, &v);
-		} else {
-			vx_err("%s: BPF_PROG_TEST_RUN failed: %s", cap->path, strerror(-rc));
-			return rc;
+		/* The flow from the headers as they were on the wire; the
+		 * program runs on the frame as captured. */
+		pr = vx_parse_wire(&p, &fr);
+		run = vx_replay_run(r, fr.data, fr.len, &v);
+		if (run && run != -E2BIG) {
+			vx_err("%s: BPF_PROG_TEST_RUN failed: %s", cap->path, strerror(-run));
+			return run;
 		}
-		if (rc) {
-			vx_err("out of memory");
-			return rc;
-		}
+		if (vx_flows_add(f, &p, pr, fr.wirelen, fr.truncated, run ? NULL : &v))
+			goto nomem;
+		if (o->frames && vx_replay_frame(o, cap->path, no, run ? NULL : &v,
+						 run ? "size" : NULL, false))
+			goto nomem;
 	}
 	if (n < 0)
 		vx_warn("%s; replayed the frames before it", err);
 	return 0;
+nomem:
+	vx_err("out of memory");
+	return -ENOMEM;
 }
 
 struct vx_replay_opts {
 	const char *policy_file;
+	bool frames;
 };
 
 /* Every capture must open before anything runs: a typo in the fourth
@@ -239,6 +288,9 @@ static int vx_replay_open_caps(struct vx_capture *caps, char **paths, int n)
 static int vx_replay_all(const struct vx_args *a, const struct vx_policy *pol,
 			 struct vx_capture *caps, int nopen, struct vx_flows *flows)
 {
+	const struct vx_replay_opts *o = a->opts;
+	const struct vx_replay_out outopt = { .json = a->json, .frames = o->frames },
+				   *out = &outopt;
 	struct vx_replay *r = NULL;
 	int ret = VX_EXIT_SYSTEM;
 
@@ -247,20 +299,20 @@ static int vx_replay_all(const struct vx_args *a, const struct vx_policy *pol,
 			  "it loads the program to run it with BPF_PROG_TEST_RUN"))
 		return VX_EXIT_SYSTEM;
 	if (vx_replay_open(&r, pol))
-		goto out;
+		goto done;
 	for (int i = 0; i < a->npos; i++)
-		if (caps[i].pc && vx_replay_capture(r, &caps[i], flows))
-			goto out;
+		if (caps[i].pc && vx_replay_capture(r, &caps[i], flows, out))
+			goto done;
 	if (a->json) {
 		if (vx_replay_json(flows))
-			goto out;
+			goto done;
 		vx_replay_summary(stderr, flows, nopen);
 	} else {
 		vx_replay_text(flows);
 		vx_replay_summary(stdout, flows, nopen);
 	}
 	ret = VX_EXIT_OK;
-out:
+done:
 	vx_replay_close(r);
 	return ret;
 }
@@ -301,6 +353,8 @@ static int vx_replay_cmd(const struct vx_args *a)
 static const struct vx_opt vx_replay_optv[] = {
 	VX_OPT_STRING_OF(struct vx_replay_opts, policy_file, "policy", 'p', "FILE",
 			 "the policy to judge by (default: the built-in one)"),
+	VX_OPT_FLAG_OF(struct vx_replay_opts, frames, "frames", 'f',
+		       "also a line per frame, in order, before the flows"),
 	VX_OPT_END,
 };
 
@@ -310,8 +364,13 @@ const struct vx_cmd vx_cmd_replay = {
 	VX_CMD_OPTS(vx_replay_optv, struct vx_replay_opts),
 	.min_pos = 1, .max_pos = VX_POS_ANY,
 	.flags = VX_CMD_JSON,
-	.synopsis = "[--policy FILE] [--json] CAPTURE...",
+	.synopsis = "[--policy FILE] [--frames] [--json] CAPTURE...",
 	.help = "    Dry run: the real program judges every frame of pcap/pcapng captures\n"
 		"    (BPF_PROG_TEST_RUN, nothing attached); prints per flow the class,\n"
-		"    confidence, packets, bytes and dropped.",
+		"    confidence, packets, bytes and dropped.  Link types: Ethernet, Linux\n"
+		"    cooked (SLL, SLL2), raw IP, loopback (NULL, LOOP), PPP (PPP,\n"
+		"    PPP_SERIAL) and Cisco HDLC; PPP/HDLC frames carrying no IP are\n"
+		"    skipped and counted with the reason.  A frame too large for the\n"
+		"    test run (over about 72 KiB: BIG TCP, GRO) is counted \"not run\n"
+		"    (size)\" in its flow and the capture goes on.",
 };

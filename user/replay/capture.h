@@ -2,9 +2,12 @@
 /*
  * Reading pcap and pcapng captures (libpcap) as Ethernet frames, which is
  * what an XDP program sees.  Ethernet captures are passed through; Linux
- * cooked (SLL, SLL2), raw IP and BSD loopback (NULL, LOOP) captures get a
- * synthetic Ethernet header carrying the right EtherType, so the program
- * parses them as it would the same packet on a wire.
+ * cooked (SLL, SLL2), raw IP, BSD loopback (NULL, LOOP), PPP (PPP,
+ * PPP_SERIAL) and Cisco HDLC (C_HDLC) captures get a synthetic Ethernet
+ * header carrying the right EtherType, so the program parses them as it
+ * would the same packet on a wire.  A PPP or HDLC frame that carries
+ * neither IPv4 nor IPv6 (LCP, IPCP, SLARP, ...) has no Ethernet form an
+ * XDP program would see: it is handed out as skipped, with the reason.
  */
 #ifndef VX_CAPTURE_H
 #define VX_CAPTURE_H
@@ -29,6 +32,8 @@ struct vx_frame {
 			  * capture's own link-layer header) */
 	bool truncated;  /* captured with a snap length: caplen < len */
 	size_t cut;      /* bytes the snap length cut off (len - caplen) */
+	char skip[48];   /* non-empty (and data NULL): the link's own protocol
+			  * field names something other than IPv4/IPv6 */
 };
 
 /* Open @path.  Returns 0; -EINVAL when it cannot be read as a capture;
@@ -43,13 +48,18 @@ int vx_capture_next(struct vx_capture *c, struct vx_frame *f, char *err,
 
 void vx_capture_close(struct vx_capture *c);
 
+/* vx_capture_to_eth's answers other than a length. */
+#define VX_CAP_UNSUPPORTED (-1) /* a link type we cannot read */
+#define VX_CAP_NOT_IP (-2)      /* the link says: not IPv4/IPv6 */
+
 /* Convert one captured frame of link type @dlt into an Ethernet frame in
  * @out (room for @outsz bytes).  Returns the Ethernet frame's length, 0 when
- * @caplen is shorter than the link-layer header, -1 for an unsupported
- * link type.  *frame is set to @out. */
+ * @caplen is shorter than the link-layer header (or @out too small),
+ * VX_CAP_NOT_IP with @why saying which protocol the link named, or
+ * VX_CAP_UNSUPPORTED.  *frame is set to @out. */
 long vx_capture_to_eth(int dlt, const unsigned char *in, size_t caplen,
 		       unsigned char *out, size_t outsz,
-		       const unsigned char **frame);
+		       const unsigned char **frame, char *why, size_t whylen);
 
 bool vx_capture_dlt_supported(int dlt);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,10 +140,14 @@ int vx_flows_add(struct vx_flows *f, const struct vx_pkt *p, int parse_ret,
 	f->bytes += wirelen;
 	f->truncated += truncated;
 	if (!v) {
+		/* In its flow when it has one, under no class; never in the
+		 * not-IP or malformed counts, which are of frames run. */
 		f->not_run++;
-		return 0;
+		if (parse_ret == VX_PARSE_NOT_IP || p->ipver == 0)
+			return 0;
+	} else {
+		f->dropped += v->dropped;
 	}
-	f->dropped += v->dropped;
 	if (parse_ret == VX_PARSE_NOT_IP || p->ipver == 0) {
 		if (parse_ret == VX_PARSE_NOT_IP)
 			f->not_ip++;
@@ -169,10 +174,42 @@ int vx_flows_add(struct vx_flows *f, const struct vx_pkt *p, int parse_ret,
 	fl = &f->v[i];
 	fl->packets++;
 	fl->bytes += wirelen;
-	fl->dropped += v->dropped;
 	fl->truncated += truncated;
+	if (!v) {
+		fl->not_run++;
+		return 0;
+	}
+	fl->dropped += v->dropped;
 	vx_count(fl, v);
 	return 0;
+}
+
+void vx_flows_skip(struct vx_flows *f, __u64 wirelen, bool truncated,
+		   const char *why)
+{
+	size_t i;
+
+	f->frames++;
+	f->bytes += wirelen;
+	f->truncated += truncated;
+	f->skipped++;
+	for (i = 0; i < f->nskip_why; i++)
+		if (!strcmp(f->skip_why[i].why, why))
+			break;
+	if (i == f->nskip_why) {
+		if (i >= VX_SKIP_WHYS - 1) {
+			/* The last slot counts every reason beyond. */
+			i = VX_SKIP_WHYS - 1;
+			snprintf(f->skip_why[i].why, sizeof(f->skip_why[i].why),
+				 "other link protocols");
+			f->nskip_why = VX_SKIP_WHYS;
+		} else {
+			snprintf(f->skip_why[i].why, sizeof(f->skip_why[i].why),
+				 "%s", why);
+			f->nskip_why++;
+		}
+	}
+	f->skip_why[i].n++;
 }
 
 int vx_flow_class(const struct vx_flow *fl)

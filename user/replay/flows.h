@@ -24,10 +24,14 @@ struct vx_flow {
 	__u32 caddr[4], saddr[4]; /* client, server; network order */
 	__u64 packets, bytes, dropped, truncated;
 	__u64 uncounted;                 /* frames no class counted */
+	__u64 not_run;                   /* frames the kernel would not run
+					  * (size): in the flow, no class */
 	__u64 cls[VX_MAX_CLASS];         /* frames per class */
 	__u8 conf_seen[VX_MAX_CLASS];    /* per class, bit (1 << confidence)
 					  * for each confidence seen */
 };
+
+#define VX_SKIP_WHYS 8 /* reasons for skipped frames kept (the rest: "other") */
 
 struct vx_flows {
 	struct vx_flow *v;  /* in order of first frame */
@@ -39,7 +43,14 @@ struct vx_flows {
 	__u64 not_ip;     /* ARP, LLDP, ...: the program saw them */
 	__u64 no_ip_addr; /* malformed: shorter than a link-layer header, or IP
 			   * headers too broken for addresses */
-	__u64 not_run;    /* the kernel would not run them (size) */
+	__u64 not_run;    /* the kernel would not run them (size); those with
+			   * a flow are in it too */
+	__u64 skipped;    /* the link said not IPv4/IPv6: never run */
+	struct vx_skip_why {
+		char why[48];
+		__u64 n;
+	} skip_why[VX_SKIP_WHYS]; /* the first reasons seen, with counts */
+	size_t nskip_why;
 };
 
 int vx_flows_init(struct vx_flows *f);
@@ -49,6 +60,11 @@ void vx_flows_free(struct vx_flows *f);
  * the program did with it (NULL: the kernel did not run it). */
 int vx_flows_add(struct vx_flows *f, const struct vx_pkt *p, int parse_ret,
 		 __u64 wirelen, bool truncated, const struct vx_replay_verdict *v);
+
+/* Account one frame that was not run because the link's own header said it
+ * is not IP: @why. */
+void vx_flows_skip(struct vx_flows *f, __u64 wirelen, bool truncated,
+		   const char *why);
 
 /* The flow's class: the VPN class most of its frames counted under, else
  * the class most of them did (other or fragment). -1: none counted. */

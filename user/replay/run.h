@@ -32,7 +32,7 @@ int vx_replay_open(struct vx_replay **r, const struct vx_policy *pol);
 
 /* Run one Ethernet frame (at least ETH_HLEN bytes).  Returns 0; -E2BIG when
  * the kernel will not run a frame of this size (no XDP program would see
- * it); other negative errno. */
+ * it; whichever errno the kernel says it with); other negative errno. */
 int vx_replay_run(struct vx_replay *r, const void *frame, size_t len,
 		  struct vx_replay_verdict *v);
 
