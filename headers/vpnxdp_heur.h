@@ -179,6 +179,10 @@ static __always_inline int vx_heur_step(struct vx_heur_val *s, int fresh,
 			s->flags |= VX_HS_HIT;
 			return VX_HEUR_HIT;
 		}
+		/* neither side followed any more: nothing left to judge */
+		if ((s->flags & (VX_HS_LOSTC | VX_HS_LOSTS)) ==
+		    (VX_HS_LOSTC | VX_HS_LOSTS))
+			return vx_heur_dead(s);
 	}
 	if (s->n >= VX_HEUR_WINDOW)
 		return vx_heur_dead(s);
