@@ -370,6 +370,21 @@ out:
 	return ret;
 }
 
+/* The heuristics that are on (off is the default: only what is on is
+ * said). */
+static void vx_json_heuristics_out(json_t *root, const struct vx_policy *pol)
+{
+	json_t *jh;
+
+	if (!pol->heur)
+		return;
+	jh = json_object();
+	for (int i = 0; i < VX_NHEUR; i++)
+		if (pol->heur & (1u << i))
+			json_object_set_new(jh, vx_heur_names[i], json_true());
+	json_object_set_new(root, "heuristics", jh);
+}
+
 char *vx_policy_to_json(const struct vx_policy *pol, __u32 generation,
 			bool pretty)
 {
@@ -437,15 +452,7 @@ char *vx_policy_to_json(const struct vx_policy *pol, __u32 generation,
 		json_array_append_new(sigs, js);
 	}
 	json_object_set(root, "signatures", sigs);
-	if (pol->heur) {
-		/* off is the default: only what is on is said */
-		json_t *jh = json_object();
-
-		for (int i = 0; i < VX_NHEUR; i++)
-			if (pol->heur & (1u << i))
-				json_object_set_new(jh, vx_heur_names[i], json_true());
-		json_object_set_new(root, "heuristics", jh);
-	}
+	vx_json_heuristics_out(root, pol);
 	out = json_dumps(root, JSON_PRESERVE_ORDER |
 			 (pretty ? JSON_INDENT(2) : JSON_COMPACT));
 out:
