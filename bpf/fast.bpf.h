@@ -336,6 +336,7 @@ static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
 {
 	const __u8 *l4 = at->l4;
 	__u32 h, maybe;
+	__u32 sig = 0;
 	vx_res_t r;
 	int s;
 
@@ -347,8 +348,7 @@ static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
 	q->payload = data + vx_clamp(at->off, VX_MAX_PAYLOAD_OFF);
 	q->payload_len = vx_clamp(q->payload_len, 0xffff);
 	if (q->payload_len) {
-		__u32 sig = vx_match_sig(env, q, slot);
-
+		sig = vx_match_sig(env, q, slot);
 		s = vx_fast_stage(q, data_end, sig);
 		r = s == VX_FAST_STAGE ?
 		    vx_payload_global(env->ctx, at->off, q->payload_len, f->l4proto, sig) :
@@ -375,6 +375,9 @@ static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
 	/* to or from an endpoint a handshake taught: vx_slow() looks */
 	if (!(r & VX_RES_SELF) && f->l4proto == IPPROTO_UDP && vx_ep_any(env))
 		return VX_FAST_SLOW;
+	/* a candidate of the heuristic (policy turned it on): vx_slow() */
+	if (env->heur && !vx_res_cls(r) && !sig && q->payload_len)
+		return VX_FAST_SLOW;
 done:
 	if (!VX_CLASS_IS_VPN(vx_res_cls(r)))
 		return (int)vx_res(VX_C_OTHER, VX_CONF_PORT);
@@ -389,11 +392,12 @@ done:
  * XDP program's frame small enough for vx_slow() to nest under it.
  */
 static __always_inline int vx_fast_classify(struct xdp_md *ctx, __u32 slot,
-					    struct vx_fast *f, struct vx_pkt *q)
+					    __u32 heur, struct vx_fast *f,
+					    struct vx_pkt *q)
 {
 	const __u8 *data = (const __u8 *)(long)ctx->data;
 	const void *data_end = (void *)(long)ctx->data_end;
-	struct vx_env env = { ctx };
+	struct vx_env env = { ctx, 0, (__u8)heur };
 	struct vx_fast_at at;
 	int r;
 

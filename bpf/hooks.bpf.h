@@ -14,6 +14,7 @@
 
 #include "vpnxdp_common.h"
 #include "vpnxdp_payload.h"
+#include "vpnxdp_heur.h"
 #include "maps.bpf.h"
 
 /* The BPF side finds its tables through the maps; the context is for the
@@ -21,6 +22,7 @@
 struct vx_env {
 	struct xdp_md *ctx;
 	__u8 new_flow; /* vx_fc_update added a flow the cache did not hold */
+	__u8 heur;     /* the live slot's VX_HEUR_* (vx_config.heur) */
 };
 
 static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
@@ -187,6 +189,42 @@ static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 	return vx_payload_global(env->ctx,
 				 (__u32)(p->payload - (const __u8 *)data),
 				 p->payload_len, p->l4proto, sig);
+}
+
+static __always_inline int vx_heur_on(struct vx_env *env)
+{
+	return env->heur & VX_HEUR_OVPN_OBFS;
+}
+
+/* The heuristic's step as a global function, verified once (like
+ * vx_payload_global()), on scalars: it never touches the packet, which
+ * keeps its frame small under vx_slow()'s.  @meta: the transport |
+ * from_lo << 8. */
+__noinline int vx_heur_global(const struct vx_flow_key *k, __u32 bytes,
+			      __u32 len, __u32 meta)
+{
+	struct vx_heur_val s = {}, *sv;
+	int r;
+
+	if (!k)
+		return VX_HEUR_SKIP;
+	sv = bpf_map_lookup_elem(&vx_heur, k);
+	if (sv)
+		s = *sv;
+	r = vx_heur_step(&s, !sv, bytes, len, (meta & 0xff) == IPPROTO_TCP,
+			 (meta >> 8) & 1);
+	if (r != VX_HEUR_SKIP)
+		bpf_map_update_elem(&vx_heur, k, &s, BPF_ANY);
+	return r;
+}
+
+static __always_inline int vx_heur_run(struct vx_env *env,
+				       const struct vx_pkt *p, const void *data,
+				       const void *data_end,
+				       const struct vx_flow_key *k, int from_lo)
+{
+	return vx_heur_global(k, vx_heur_bytes(p, data_end), p->payload_len,
+			      p->l4proto | (from_lo ? 1u << 8 : 0));
 }
 
 #include "vpnxdp_classify.h"

@@ -170,6 +170,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vx_frags SEC(".maps");
 
+/* The obfuscated-OpenVPN heuristic's candidate flows (vpnxdp_heur.h);
+ * written only while policy has it on. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, VX_HEUR_FLOWS);
+	__type(key, struct vx_flow_key);
+	__type(value, struct vx_heur_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vx_heur SEC(".maps");
+
 /* ------------------------------------------------------- telemetry */
 
 /* Rate records (struct vx_rate_rec) and events (struct vx_event); sizes

@@ -14,14 +14,15 @@
 #include "hooks.bpf.h"
 
 /*
- * Classify @ctx with the policy in @slot.  Returns the result
+ * Classify @ctx with the policy in @slot (@heur: that slot's VX_HEUR_*).  Returns the result
  * (VX_RES_NEW_FLOW when the flow cache took a flow it did not hold), and
  * what the parser found in @out (its scalars: the packet pointers stay
  * here) for vx_verdict().  A global function, verified once.  vx_verdict()
  * is called by the XDP program, not from here: nested under this
  * function's stack it would pass the BPF stack limit.
  */
-__noinline vx_res_t vx_slow(struct xdp_md *ctx, struct vx_pkt *out, __u32 slot)
+__noinline vx_res_t vx_slow(struct xdp_md *ctx, struct vx_pkt *out, __u32 slot,
+			   __u32 heur)
 {
 	struct vx_env env = { ctx };
 	struct vx_pkt p = {};
@@ -29,6 +30,7 @@ __noinline vx_res_t vx_slow(struct xdp_md *ctx, struct vx_pkt *out, __u32 slot)
 
 	if (!ctx || !out)
 		return vx_res(VX_C_OTHER, VX_CONF_PORT);
+	env.heur = (__u8)heur;
 	v = vx_classify(&env, &p, (void *)(long)ctx->data,
 			(void *)(long)ctx->data_end, slot & 1);
 	out->l4 = 0;

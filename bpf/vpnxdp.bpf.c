@@ -41,7 +41,7 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	struct vx_fast f = {};
 	struct vx_pkt p;
 	struct vx_config *cfg;
-	__u32 zero = 0, slot, cls, conf;
+	__u32 zero = 0, slot, heur, cls, conf;
 	__u8 act = VX_ACT_COUNT;
 	bool judged = false;
 	int r;
@@ -56,11 +56,13 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	/* Read the live slot once (volatile: the compiler may not load it
 	 * again later): this packet is judged by that policy. */
 	slot = *(volatile __u32 *)&cfg->slot & 1;
+	/* the live slot's heuristics (policy never writes a live slot's) */
+	heur = cfg->heur[slot];
 
-	r = vx_fast_classify(ctx, slot, &f, &p);
+	r = vx_fast_classify(ctx, slot, heur, &f, &p);
 	if (r == VX_FAST_SLOW) {
 		__builtin_memset(&p, 0, sizeof(p));
-		return vx_verdict(ctx, &p, vx_slow(ctx, &p, slot), slot);
+		return vx_verdict(ctx, &p, vx_slow(ctx, &p, slot, heur), slot);
 	}
 	cls = vx_res_cls((vx_res_t)r);
 	conf = vx_res_conf((vx_res_t)r);

@@ -31,6 +31,14 @@
  *                                            const struct vx_frag_key *);
  *   void vx_frag_update(struct vx_env *, const struct vx_frag_key *,
  *                       const struct vx_flow_val *);
+ *   int vx_heur_on(struct vx_env *);
+ *       the policy's VX_HEUR_OVPN_OBFS switch (and a place to keep the
+ *       heuristic's state)
+ *   int vx_heur_run(struct vx_env *, const struct vx_pkt *,
+ *                   const void *data, const void *data_end,
+ *                   const struct vx_flow_key *, int from_lo);
+ *       vx_heur_step() of vpnxdp_heur.h on the flow's state (vx_heur),
+ *       storing what it returns to store; returns VX_HEUR_*
  *
  * The cache functions may forget (LRU) but must return what was last
  * stored for a key they still hold.
@@ -39,7 +47,11 @@
  *   1. a signature on the port, confirmed by the payload: done;
  *   2. payload checks that work on any port (VX_CONF_PAYLOAD): done;
  *   3. the flow cache: a flow identified before keeps its class;
- *   4. otherwise the signature's class unconfirmed (VX_CONF_PORT), or other.
+ *   4. otherwise the signature's class unconfirmed (VX_CONF_PORT), or other;
+ *   5. where policy turned it on, a flow with no signature that nothing
+ *      above identified goes through the obfuscated-OpenVPN heuristic
+ *      (vpnxdp_heur.h), which may flag it from one of its first packets on
+ *      (VX_CONF_HEURISTIC, remembered in the flow cache).
  * A packet identified by 1 or 2 records its flow in the cache, unless every
  * packet of its flow will identify itself the same way (UDP confirmed on a
  * signature's port, standard WireGuard anywhere): those need no memory.
@@ -50,6 +62,7 @@
 #include "vpnxdp_common.h"
 #include "vpnxdp_parse.h"
 #include "vpnxdp_payload.h"
+#include "vpnxdp_heur.h"
 
 struct vx_env;
 static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
@@ -73,6 +86,11 @@ vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k);
 static __always_inline void vx_frag_update(struct vx_env *env,
 					   const struct vx_frag_key *k,
 					   const struct vx_flow_val *v);
+static __always_inline int vx_heur_on(struct vx_env *env);
+static __always_inline int vx_heur_run(struct vx_env *env,
+				       const struct vx_pkt *p, const void *data,
+				       const void *data_end,
+				       const struct vx_flow_key *k, int from_lo);
 
 /* Does endpoint (a, pa) sort before (b, pb)?  Addresses compared as the
  * words they are stored in: any total order works, both directions of a
@@ -282,6 +300,29 @@ static __always_inline int vx_flow_wants(vx_res_t r, int maybe)
 			 vx_res_conf(r) != VX_CONF_PORT);
 }
 
+/* A candidate flow's packet through the heuristic: @r (other) unless the
+ * flow is flagged now or was, which the flow cache then remembers.  @k is
+ * scratch. */
+static __always_inline vx_res_t vx_heur_classify(struct vx_env *env,
+						 const struct vx_pkt *p,
+						 const void *data,
+						 const void *data_end,
+						 struct vx_flow_key *k, __u32 h,
+						 vx_res_t r)
+{
+	struct vx_flow_val nv = {};
+
+	vx_flow_key(k, p);
+	if (vx_heur_run(env, p, data, data_end, k,
+			vx_ep_before(p->saddr, p->sport, p->daddr, p->dport)) !=
+	    VX_HEUR_HIT)
+		return r;
+	nv.cls = VX_C_OPENVPN;
+	nv.conf = VX_CONF_HEURISTIC;
+	vx_fc_update(env, k, h, &nv);
+	return vx_res(VX_C_OPENVPN, VX_CONF_HEURISTIC);
+}
+
 /* UDP and TCP: signatures, payload, flow cache, in that order. */
 static __always_inline struct vx_verdict
 vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
@@ -293,6 +334,7 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 	__u32 off = (__u32)(p->payload - (const __u8 *)data);
 	__u32 h, ea, eb;
 	vx_res_t r;
+	__u32 sig;
 	int maybe, wants;
 
 	if (off > VX_MAX_PAYLOAD_OFF)
@@ -305,9 +347,9 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 	p->payload_len = vx_clamp(p->payload_len, 0xffff);
 
 	/* nothing to judge in an empty payload (bare ACKs): skip the call */
-	r = p->payload_len ?
-	    vx_payload_run(env, p, data, data_end, vx_match_sig(env, p, slot)) :
-	    vx_res(VX_C_OTHER, VX_CONF_PORT);
+	sig = vx_match_sig(env, p, slot);
+	r = p->payload_len ? vx_payload_run(env, p, data, data_end, sig) :
+			     vx_res(VX_C_OTHER, VX_CONF_PORT);
 
 	/* The filter first: most traffic has no cached flow, and then
 	 * neither the key nor the hash lookup is needed. */
@@ -331,15 +373,20 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 		if (vx_learns_endpoints(nv.cls, p->l4proto))
 			vx_learn_endpoints(env, &k, p, ea, eb, &nv);
 	}
-	if (!(r & VX_RES_MISS) || p->l4proto != IPPROTO_UDP || !vx_ep_any(env))
+	if (!(r & VX_RES_MISS))
 		return vx_res_verdict(r);
-	/* to or from an endpoint a handshake taught us (until one has been,
-	 * one load instead of two filter probes) */
-	fv = vx_ep_lookup(env, &k, p->daddr, p->dport, p->ipver, eb);
-	if (!fv)
-		fv = vx_ep_lookup(env, &k, p->saddr, p->sport, p->ipver, ea);
-	if (fv && VX_CLASS_IS_VPN(fv->cls))
-		r = vx_res(fv->cls, fv->conf);
+	if (p->l4proto == IPPROTO_UDP && vx_ep_any(env)) {
+		/* to or from an endpoint a handshake taught us (until one
+		 * has been, one load instead of two filter probes) */
+		fv = vx_ep_lookup(env, &k, p->daddr, p->dport, p->ipver, eb);
+		if (!fv)
+			fv = vx_ep_lookup(env, &k, p->saddr, p->sport, p->ipver, ea);
+		if (fv && VX_CLASS_IS_VPN(fv->cls))
+			return vx_res_verdict(vx_res(fv->cls, fv->conf));
+	}
+	/* nothing claimed it, and no signature on its ports */
+	if (!vx_res_cls(r) && !sig && p->payload_len && vx_heur_on(env))
+		r = vx_heur_classify(env, p, data, data_end, &k, h, r);
 	return vx_res_verdict(r);
 }
 

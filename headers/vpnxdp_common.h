@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 6
+#define VX_ABI_VERSION 7
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
  * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
@@ -234,7 +234,16 @@ struct vx_config {
 	__u32 slot;       /* live policy slot, 0 or 1 */
 	__u32 generation; /* bumped by every policy apply that changed something */
 	__u64 applied_at; /* CLOCK_REALTIME seconds when this generation went live */
+	/* Per slot, the policy's VX_HEUR_* switches: here rather than in a
+	 * map of their own because the program has this entry in hand for
+	 * every packet already.  A push writes the idle slot's byte before
+	 * the flip, like the rest of that slot. */
+	__u8 heur[VX_NSLOTS];
+	__u8 pad[6];
 };
+
+/* Heuristics policy may turn on (vx_config.heur). */
+#define VX_HEUR_OVPN_OBFS 0x01 /* XOR-scrambled OpenVPN (vpnxdp_heur.h) */
 
 /* How sure the classifier is of a class (counted per class). */
 enum vx_confidence {
@@ -296,6 +305,25 @@ struct vx_flow_val {
 	__u8 cls;  /* enum vx_class */
 	__u8 conf; /* enum vx_confidence it was identified with */
 	__u8 pad[2];
+};
+
+/*
+ * vx_heur: BPF_MAP_TYPE_LRU_HASH, struct vx_flow_key -> struct vx_heur_val.
+ * What the obfuscated-OpenVPN heuristic (vpnxdp_heur.h) has seen of a
+ * candidate flow's first packets.  Only written while the heuristic is on;
+ * a flow it flags goes to vx_flows as openvpn (VX_CONF_HEURISTIC).
+ */
+#define VX_HEUR_FLOWS 16384u
+
+struct vx_heur_val {
+	__u8 n;       /* packets judged */
+	__u8 x;       /* the client's first byte (its hard reset's opcode) */
+	__u8 k;       /* the scrambling key of the opcode byte, once the
+		       * server's reply gave it (VX_HS_KEY) */
+	__u8 flags;   /* VX_HS_* */
+	__u16 lenkey; /* TCP: the length prefix's scrambling (0: in clear) */
+	__u8 post;    /* packets after both hard resets */
+	__u8 seen;    /* VX_HO_* opcodes seen after them */
 };
 
 /*

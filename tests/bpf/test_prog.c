@@ -1059,6 +1059,127 @@ static void test_mutations(void)
 	result(ok_now, why, "bpf_apply_default_policy_after_mutations");
 }
 
+/*
+ * The heuristic switch is per slot (vx_config.heur): written into the idle
+ * slot it changes nothing until the switch, the switch keeps it, and the
+ * next policy's slot has its own.  An XOR-scrambled OpenVPN handshake
+ * (key 0x5a) on a port no signature names is other with the switch off,
+ * and openvpn/heuristic from its sixth packet on with it on; the userspace
+ * classifier, given the same switch, says the same for every packet.
+ */
+static int heur_flow(const struct vx_compiled *c, __u16 sport, char *msg,
+		     size_t msglen)
+{
+	static const struct { int reply; __u8 op; } seq[] = {
+		{ 0, 0x38 }, { 1, 0x40 }, { 0, 0x28 }, { 0, 0x20 }, { 1, 0x20 },
+		{ 0, 0x28 }, { 1, 0x48 }, { 0, 0x48 },
+	};
+	struct vx_fcache heur;
+	struct vx_env env = { .pol = c, .heur = &heur };
+	int first = -1;
+
+	if (vx_fcache_init_val(&heur, sizeof(struct vx_flow_key),
+			       sizeof(struct vx_heur_val), 64))
+		return -2;
+	msg[0] = 0;
+	for (size_t k = 0; k < sizeof(seq) / sizeof(seq[0]); k++) {
+		struct pkt_spec sp = { .ipver = 4, .proto = IPPROTO_UDP };
+		uint8_t pl[80], l4[96], *m;
+		struct vx_pkt p = {};
+		struct vx_verdict uv;
+		struct obs o;
+		int bconf = -1;
+
+		memset(pl, 0x33 + (int)k, sizeof(pl));
+		pl[0] = seq[k].op ^ 0x5a;
+		sp.l4len = pkt_udp(l4, seq[k].reply ? 30011 : sport,
+				   seq[k].reply ? sport : 30011, pl, 50 + k);
+		sp.l4 = l4;
+		sp.swap_addrs = seq[k].reply;
+		fr.len = pkt_build(PKT_DATA(&fr), PKT_MAX, &sp);
+		o = run_bpf(PKT_DATA(&fr), fr.len);
+		for (int f = 0; f < VX_NCONF; f++)
+			if (o.delta.conf[f])
+				bconf = f;
+		m = malloc(fr.len + 2);
+		if (!m)
+			abort();
+		memcpy(m + 2, PKT_DATA(&fr), fr.len);
+		uv = vx_classify(&env, &p, m + 2, m + 2 + fr.len, 0);
+		free(m);
+		if (o.err || o.nchanged != 1 || o.cls != uv.cls ||
+		    (VX_CLASS_IS_VPN(uv.cls) && bconf != (int)uv.conf)) {
+			snprintf(msg, msglen, "packet %zu: bpf %s/%d (err %d), user %s/%d", k,
+				 cname(o.cls), bconf, o.err, cname(uv.cls), uv.conf);
+			first = -2;
+			break;
+		}
+		if (uv.cls == VX_C_OPENVPN && uv.conf == VX_CONF_HEURISTIC) {
+			if (first < 0)
+				first = (int)k;
+		} else if (first >= 0) {
+			snprintf(msg, msglen, "packet %zu: %s after the flow was flagged", k,
+				 cname(uv.cls));
+			first = -2;
+			break;
+		}
+	}
+	vx_fcache_free(&heur);
+	return first;
+}
+
+static void test_heur_slots(void)
+{
+	static struct vx_compiled on, off;
+	static const char text[] = "heuristic openvpn-obfuscated on\n";
+	struct vx_policy pol;
+	struct vx_config cfg;
+	struct vx_diag d;
+	char msg[256];
+	__u32 zero = 0, idle;
+	int cfd = bpf_map__fd(skel->maps.vx_config), err, r;
+
+	vx_policy_init(&pol);
+	vx_policy_compile(&pol, &off);
+	err = vx_policy_parse_text(&pol, text, strlen(text), "t", &d);
+	vx_policy_compile(&pol, &on);
+	vx_policy_free(&pol);
+
+	begin();
+	expect(err == 0 && apply_defaults() == 0, "setup");
+	idle = !(live_slot & 1);
+	err = vx_slot_write(skel, idle, &on);
+	expect(err == 0, "idle slot write: %s", strerror(-err));
+	expect(bpf_map_lookup_elem(cfd, &zero, &cfg) == 0 && cfg.slot == live_slot &&
+	       cfg.heur[idle] == VX_HEUR_OVPN_OBFS && cfg.heur[live_slot] == 0,
+	       "config slot %u heur %u/%u", cfg.slot, cfg.heur[0], cfg.heur[1]);
+	r = heur_flow(&off, 40001, msg, sizeof(msg));
+	expect(r == -1, "live slot off: %s (flagged at %d)", msg, r);
+	result(ok_now, why, "bpf_heuristic_idle_slot_on_live_off_stays_other");
+
+	begin();
+	err = vx_slot_switch(skel, idle, ++generation);
+	expect(err == 0, "switch: %s", strerror(-err));
+	slot_comp[idle] = on;
+	live_slot = idle;
+	expect(bpf_map_lookup_elem(cfd, &zero, &cfg) == 0 && cfg.slot == idle &&
+	       cfg.heur[idle] == VX_HEUR_OVPN_OBFS, "after switch: slot %u heur %u/%u",
+	       cfg.slot, cfg.heur[0], cfg.heur[1]);
+	r = heur_flow(&on, 40003, msg, sizeof(msg));
+	expect(r == 5, "switch on: flagged at %d (want 5): %s", r, msg);
+	result(ok_now, why, "bpf_heuristic_on_flags_from_sixth_packet");
+
+	begin();
+	expect(apply_defaults() == 0, "defaults");
+	expect(bpf_map_lookup_elem(cfd, &zero, &cfg) == 0 && cfg.heur[live_slot] == 0 &&
+	       cfg.heur[!live_slot] == VX_HEUR_OVPN_OBFS, "config heur %u/%u",
+	       cfg.heur[0], cfg.heur[1]);
+	r = heur_flow(&off, 40005, msg, sizeof(msg));
+	expect(r == -1, "back off: %s (flagged at %d)", msg, r);
+	result(ok_now, why, "bpf_heuristic_next_policy_off_stays_other");
+	clear_map(bpf_map__fd(skel->maps.vx_heur), sizeof(struct vx_flow_key));
+}
+
 int main(void)
 {
 	struct vx_policy pol;
@@ -1107,6 +1228,7 @@ int main(void)
 	test_malformed();
 	test_slot_switch();
 	test_mutations();
+	test_heur_slots();
 
 	begin();
 	expect(diff_bad == 0, "%lu of %lu differ; first: %s", diff_bad, diff_n,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the userspace classifier on arbitrary frames, with the
- * default policy and flow/fragment caches that persist across inputs (so
- * cache paths are exercised too).  Built with -fsanitize=fuzzer,address,
+ * default policy (and the obfuscated-OpenVPN heuristic on) and flow,
+ * fragment and heuristic caches that persist across inputs (so cache paths
+ * are exercised too).  Built with -fsanitize=fuzzer,address,
  * undefined: any out-of-bounds read of the frame is a crash.
  *
  * Half the inputs are raw frames; the other half are wrapped in valid
@@ -22,7 +23,7 @@
 #include "classify/craft.h"
 
 static struct vx_compiled *comp;
-static struct vx_fcache flows, frags;
+static struct vx_fcache flows, frags, heur;
 static struct vx_env env;
 
 static void setup(void)
@@ -31,12 +32,18 @@ static void setup(void)
 
 	comp = calloc(1, sizeof(*comp));
 	if (!comp || vx_fcache_init(&flows, sizeof(struct vx_flow_key), 4096) ||
-	    vx_fcache_init(&frags, sizeof(struct vx_frag_key), 4096))
+	    vx_fcache_init(&frags, sizeof(struct vx_frag_key), 4096) ||
+	    vx_fcache_init_val(&heur, sizeof(struct vx_flow_key),
+			       sizeof(struct vx_heur_val), 4096))
 		abort();
 	vx_policy_init(&pol);
 	vx_policy_compile(&pol, comp);
 	vx_policy_free(&pol);
-	env = (struct vx_env){ .pol = comp, .flows = &flows, .frags = &frags };
+	/* the obfuscated-OpenVPN heuristic on: its state machine is fuzzed
+	 * too (the default policy with it is otherwise the default's) */
+	comp->heur = VX_HEUR_OVPN_OBFS;
+	env = (struct vx_env){ .pol = comp, .flows = &flows, .frags = &frags,
+			       .heur = &heur };
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

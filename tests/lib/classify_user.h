@@ -8,6 +8,8 @@
  *
  * flows and frags may be NULL: the classifier then runs without memory,
  * every packet on its own bytes (non-first fragments stay "fragment").
+ * The policy's heuristic switch (struct vx_compiled.heur) counts only with
+ * a heur cache, and a flow it flags is remembered only with flows.
  */
 #ifndef VX_CLASSIFY_USER_H
 #define VX_CLASSIFY_USER_H
@@ -15,11 +17,15 @@
 #include "policy/policy.h"
 #include "flowcache.h"
 #include "vpnxdp_payload.h"
+#include "vpnxdp_heur.h"
 
 struct vx_env {
 	const struct vx_compiled *pol;
 	struct vx_fcache *flows;  /* key struct vx_flow_key */
 	struct vx_fcache *frags;  /* key struct vx_frag_key */
+	struct vx_fcache *heur;   /* key struct vx_flow_key, value struct
+				   * vx_heur_val (vx_fcache_init_val); NULL:
+				   * no heuristic whatever the policy says */
 };
 
 /* The userspace tables hold one slot: the slot part of an index is dropped. */
@@ -85,6 +91,29 @@ static inline void vx_frag_update(struct vx_env *env, const struct vx_frag_key *
 				  const struct vx_flow_val *v)
 {
 	vx_fcache_put(env->frags, k, v);
+}
+
+static inline int vx_heur_on(struct vx_env *env)
+{
+	return env->heur && (env->pol->heur & VX_HEUR_OVPN_OBFS);
+}
+
+static inline int vx_heur_run(struct vx_env *env, const struct vx_pkt *p,
+			      const void *data, const void *data_end,
+			      const struct vx_flow_key *k, int from_lo)
+{
+	const struct vx_heur_val *sv = vx_fcache_get_raw(env->heur, k);
+	struct vx_heur_val s = {};
+	int r;
+
+	(void)data;
+	if (sv)
+		s = *sv;
+	r = vx_heur_step(&s, !sv, vx_heur_bytes(p, data_end), p->payload_len,
+			 p->l4proto == IPPROTO_TCP, from_lo);
+	if (r != VX_HEUR_SKIP)
+		vx_fcache_put_raw(env->heur, k, &s);
+	return r;
 }
 
 #include "vpnxdp_classify.h"

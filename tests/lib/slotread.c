@@ -50,6 +50,15 @@ int vx_slot_read(struct vpnxdp_bpf *s, __u32 slot, struct vx_compiled *c)
 	if (!err)
 		err = vx_array_read(bpf_map__fd(s->maps.vx_rules), vx_rules_index(slot, 0),
 				    c->rules, sizeof(struct vx_class_rules), VX_MAX_CLASS);
+	if (!err) {
+		struct vx_config cfg;
+		__u32 zero = 0;
+
+		if (bpf_map_lookup_elem(bpf_map__fd(s->maps.vx_config), &zero, &cfg))
+			err = -errno;
+		else
+			c->heur = cfg.heur[slot & 1];
+	}
 	return err;
 }
 

@@ -554,6 +554,103 @@ static void test_roundtrip(void)
 		  "signature lightway udp 1-1000\nsignature ah tcp 65535\n");
 }
 
+/* heuristic NAME on|off, in both forms, compiled, diffed. */
+static void test_heuristics(void)
+{
+	static const char j_on[] = "{\"heuristics\":{\"openvpn-obfuscated\":true}}";
+	static const char j_off[] = "{\"heuristics\":{\"openvpn-obfuscated\":false}}";
+	struct vx_policy pol, on;
+	struct vx_compiled *comp = malloc(sizeof(*comp));
+	struct vx_diag d;
+	char *out = NULL, *dbuf = NULL;
+	size_t dlen = 0;
+	FILE *f;
+	long changes;
+	int rc;
+
+	valid("heuristic_on", "heuristic openvpn-obfuscated on\n",
+	      "heuristic openvpn-obfuscated on\n");
+	valid("heuristic_off_is_default", "heuristic openvpn-obfuscated off\n", "");
+	valid("heuristic_between_rules",
+	      "signature openvpn udp 1195\nheuristic  openvpn-obfuscated on # scrambled\n"
+	      "openvpn drop\n",
+	      "openvpn drop\nheuristic openvpn-obfuscated on\nsignature openvpn udp 1195\n");
+	BAD("heuristic_unknown", "heuristic wireguard-obfuscated on\n", 1, 11,
+	    "unknown heuristic 'wireguard-obfuscated'");
+	BAD("heuristic_no_name", "heuristic\n", 1, 10, "expected a heuristic");
+	BAD("heuristic_no_state", "heuristic openvpn-obfuscated\n", 1, 29,
+	    "expected on or off");
+	BAD("heuristic_bad_state", "heuristic openvpn-obfuscated yes\n", 1, 30,
+	    "unexpected 'yes' (on or off)");
+	BAD("heuristic_trailing", "heuristic openvpn-obfuscated on now\n", 1, 33,
+	    "unexpected 'now'");
+	BAD("heuristic_twice",
+	    "heuristic openvpn-obfuscated on\nheuristic openvpn-obfuscated off\n", 2, 1,
+	    "given twice");
+
+	/* JSON */
+	rc = parse(&pol, true, j_on, strlen(j_on), &d);
+	begin();
+	expect(rc == 0, "%s: %s", d.path, d.msg);
+	if (!rc)
+		out = to_text(&pol);
+	expect(!rc && !strcmp(out, "heuristic openvpn-obfuscated on\n"), "as text: %s", out);
+	expect(!rc && pol.heur == VX_HEUR_OVPN_OBFS, "switch %u", pol.heur);
+	result("json_valid_heuristic_on");
+	free(out);
+	out = NULL;
+	if (!rc && comp) {
+		vx_policy_compile(&pol, comp);
+		begin();
+		expect(comp->heur == VX_HEUR_OVPN_OBFS, "compiled switch %u", comp->heur);
+		result("compile_heuristic_on");
+	}
+	vx_policy_free(&pol);
+	rc = parse(&pol, true, j_off, strlen(j_off), &d);
+	begin();
+	expect(rc == 0 && pol.heur == 0, "rc %d switch %u: %s", rc, pol.heur, d.msg);
+	if (!rc && comp) {
+		vx_policy_compile(&pol, comp);
+		expect(comp->heur == 0, "compiled switch %u", comp->heur);
+	}
+	result("json_valid_heuristic_off");
+	vx_policy_free(&pol);
+	bad_json("heuristics_array", "{\"heuristics\":[]}", "$.heuristics", 0,
+		 "must be an object");
+	bad_json("heuristic_unknown", "{\"heuristics\":{\"dpi\":true}}",
+		 "$.heuristics.dpi", 0, "unknown heuristic 'dpi'");
+	bad_json("heuristic_not_boolean",
+		 "{\"heuristics\":{\"openvpn-obfuscated\":\"on\"}}",
+		 "$.heuristics.openvpn-obfuscated", 0, "must be true or false");
+	roundtrip("heuristic", "openvpn drop\nheuristic openvpn-obfuscated on\n"
+		  "signature openvpn udp 1195\n");
+
+	/* diff: off -> on is one change, shown as the line that comes */
+	parse(&pol, false, "openvpn drop\n", 13, &d);
+	parse(&on, false, "openvpn drop\nheuristic openvpn-obfuscated on\n", 45, &d);
+	f = open_memstream(&dbuf, &dlen);
+	changes = f ? vx_policy_diff(f, &pol, &on) : -1;
+	if (f)
+		fclose(f);
+	begin();
+	expect(changes == 1, "%ld changes", changes);
+	expect(dbuf && !strcmp(dbuf, "+heuristic openvpn-obfuscated on\n"), "diff:\n%s", dbuf);
+	result("diff_heuristic_on");
+	free(dbuf);
+	dbuf = NULL;
+	f = open_memstream(&dbuf, &dlen);
+	changes = f ? vx_policy_diff(f, &on, &on) : -1;
+	if (f)
+		fclose(f);
+	begin();
+	expect(changes == 0 && dbuf && !dbuf[0], "%ld changes: %s", changes, dbuf);
+	result("diff_heuristic_same");
+	free(dbuf);
+	vx_policy_free(&pol);
+	vx_policy_free(&on);
+	free(comp);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -562,6 +659,7 @@ int main(void)
 	test_json();
 	test_compile();
 	test_roundtrip();
+	test_heuristics();
 	test_limits();
 	return n_fail ? 1 : 0;
 }

@@ -31,7 +31,7 @@ struct vx_diff {
 	struct vx_replay *r;
 	const struct vx_compiled *comp;
 	struct vx_env env;
-	struct vx_fcache flows, frags; /* the userspace side's caches */
+	struct vx_fcache flows, frags, heur; /* the userspace side's caches */
 	unsigned long frames, class_diff, conf_diff, verdict_diff, errors;
 	unsigned long seen[VX_MAX_CLASS];
 	char first[512];
@@ -126,9 +126,12 @@ static int vx_diff_open(struct vx_diff *d, const struct vx_policy *pol,
 	memset(d, 0, sizeof(*d));
 	d->comp = comp;
 	if (vx_fcache_init(&d->flows, sizeof(struct vx_flow_key), VX_FLOWS_DEFAULT) ||
-	    vx_fcache_init(&d->frags, sizeof(struct vx_frag_key), VX_FRAGS_MAX))
+	    vx_fcache_init(&d->frags, sizeof(struct vx_frag_key), VX_FRAGS_MAX) ||
+	    vx_fcache_init_val(&d->heur, sizeof(struct vx_flow_key),
+			       sizeof(struct vx_heur_val), VX_HEUR_FLOWS))
 		return -1;
-	d->env = (struct vx_env){ .pol = comp, .flows = &d->flows, .frags = &d->frags };
+	d->env = (struct vx_env){ .pol = comp, .flows = &d->flows, .frags = &d->frags,
+				  .heur = &d->heur };
 	return vx_replay_open(&d->r, pol);
 }
 
@@ -137,6 +140,7 @@ static void vx_diff_close(struct vx_diff *d)
 	vx_replay_close(d->r);
 	vx_fcache_free(&d->flows);
 	vx_fcache_free(&d->frags);
+	vx_fcache_free(&d->heur);
 }
 
 static void vx_diff_reset(struct vx_diff *d)
@@ -222,8 +226,9 @@ int main(void)
 	static const int must_see[] = { VX_C_OTHER, VX_C_WIREGUARD, VX_C_OPENVPN,
 					VX_C_IKE, VX_C_ESP, VX_C_AH, VX_C_L2TP,
 					VX_C_PPTP, VX_C_FRAGMENT };
-	struct vx_compiled *comp = malloc(sizeof(*comp)), *drop = malloc(sizeof(*drop));
-	struct vx_policy pol_def = { 0 }, pol_drop = { 0 };
+	struct vx_compiled *comp = malloc(sizeof(*comp)), *drop = malloc(sizeof(*drop)),
+			   *heur = malloc(sizeof(*heur));
+	struct vx_policy pol_def = { 0 }, pol_drop = { 0 }, pol_heur = { 0 };
 	struct vxc_corpus corpus = {};
 	struct vx_diff d;
 	char dir[PATH_MAX];
@@ -235,9 +240,11 @@ int main(void)
 		printf("SKIP differential: needs root (BPF_PROG_TEST_RUN)\n");
 		return 0;
 	}
-	if (!comp || !drop || vx_load_policy(&pol_def, comp, NULL) ||
+	if (!comp || !drop || !heur || vx_load_policy(&pol_def, comp, NULL) ||
 	    vx_load_policy(&pol_drop, drop, "wireguard drop\nopenvpn drop\nike drop\n"
-				 "esp drop\npptp drop\n")) {
+				 "esp drop\npptp drop\n") ||
+	    vx_load_policy(&pol_heur, heur, "heuristic openvpn-obfuscated on\n"
+				 "openvpn drop\n")) {
 		printf("FAIL differential_setup: cannot build the policies\n");
 		return 1;
 	}
@@ -300,10 +307,26 @@ int main(void)
 		fails += vx_diff_result(&d, "differential_drop_policy");
 	}
 	vx_diff_close(&d);
+
+	/* The obfuscated-OpenVPN heuristic on (tests/classify/test_heur
+	 * feeds it scrambled flows; here everything else must agree too). */
+	if (vx_diff_open(&d, &pol_heur, heur)) {
+		printf("FAIL differential_setup: cannot load the BPF program\n");
+		return 1;
+	}
+	vx_diff_corpus(&d, &corpus);
+	if (have_pcap) {
+		vx_diff_captures(&d, dir, false);
+		vx_diff_captures(&d, dir, true);
+	}
+	fails += vx_diff_result(&d, "differential_heuristic_policy");
+	vx_diff_close(&d);
 	vxc_free(&corpus);
 	free(comp);
 	free(drop);
+	free(heur);
 	vx_policy_free(&pol_def);
 	vx_policy_free(&pol_drop);
+	vx_policy_free(&pol_heur);
 	return fails ? 1 : 0;
 }

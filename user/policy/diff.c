@@ -2,7 +2,7 @@
 /*
  * What a policy push would change, in the canonical text form: rule lines
  * per class (a class that changed is shown whole, because rule order
- * matters) and signature lines as a set.
+ * matters), signature and heuristic lines as sets.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +52,16 @@ static bool vx_is_sig(const char *l)
 	return !strncmp(l, "signature ", 10);
 }
 
+static bool vx_is_heur(const char *l)
+{
+	return !strncmp(l, "heuristic ", 10);
+}
+
 static bool vx_of_class(const char *l, const char *cls)
 {
 	size_t n = strlen(cls);
 
-	return !vx_is_sig(l) && !strncmp(l, cls, n) && l[n] == ' ';
+	return !vx_is_sig(l) && !vx_is_heur(l) && !strncmp(l, cls, n) && l[n] == ' ';
 }
 
 /* Are the rule lines of @cls the same, in the same order, in both?  Rule
@@ -105,7 +110,7 @@ static size_t vx_diff_rules(FILE *f, char **l1, size_t n1, char **l2, size_t n2)
 }
 
 /* Signature lines never overlap, so their order carries no meaning:
- * compare them as sets. */
+ * compare them as sets; heuristic lines likewise. */
 static size_t vx_diff_sigs(FILE *f, char **l1, size_t n1, char **l2, size_t n2)
 {
 	size_t changes = 0;
@@ -119,13 +124,13 @@ static size_t vx_diff_sigs(FILE *f, char **l1, size_t n1, char **l2, size_t n2)
 			i++;
 			k++;
 		} else if (c < 0) {
-			if (vx_is_sig(l1[i])) {
+			if (vx_is_sig(l1[i]) || vx_is_heur(l1[i])) {
 				fprintf(f, "-%s\n", l1[i]);
 				changes++;
 			}
 			i++;
 		} else {
-			if (vx_is_sig(l2[k])) {
+			if (vx_is_sig(l2[k]) || vx_is_heur(l2[k])) {
 				fprintf(f, "+%s\n", l2[k]);
 				changes++;
 			}

@@ -12,7 +12,8 @@
  *       "sstp": { "disabled": true } },
  *     "signatures": [
  *       { "class": "openvpn", "transport": "udp", "port": 1195, "port_end": 1196 },
- *       { "class": "esp", "transport": "ip", "protocol": 50, "state": "disable" } ] }
+ *       { "class": "esp", "transport": "ip", "protocol": 50, "state": "disable" } ],
+ *     "heuristics": { "openvpn-obfuscated": true } }
  *
  * The same model as the text form, built through the same checks
  * (policy.c).  Errors in well-formed JSON name the JSON path of the value at
@@ -286,11 +287,34 @@ static int vx_json_sig(struct vx_jctx *j, json_t *js, size_t idx)
 	return 0;
 }
 
+/* "heuristics": { NAME: true|false, ... } */
+static int vx_json_heuristics(struct vx_jctx *j, json_t *jh)
+{
+	const char *name;
+	char path[128], msg[256];
+	json_t *v;
+	int idx;
+
+	if (!json_is_object(jh))
+		return jfail(j, "$.heuristics", "%s", "must be an object of heuristic names");
+	json_object_foreach(jh, name, v) {
+		snprintf(path, sizeof(path), "$.heuristics.%.64s", name);
+		idx = vx_heur_parse(name);
+		if (idx < 0)
+			return jfail(j, path, "unknown heuristic '%s' (openvpn-obfuscated)", name);
+		if (!json_is_boolean(v))
+			return jfail(j, path, "%s", "must be true or false");
+		if (vx_policy_heuristic(j->pol, idx, json_is_true(v), -1, msg, sizeof(msg)))
+			return jfail(j, path, "%s", msg);
+	}
+	return 0;
+}
+
 int vx_policy_parse_json(struct vx_policy *pol, const char *buf, size_t len,
 			 const char *fname, struct vx_diag *d)
 {
 	static const char *const keys[] = { "version", "generation", "classes",
-					    "signatures", NULL };
+					    "signatures", "heuristics", NULL };
 	struct vx_jctx j;
 	json_error_t err;
 	json_t *root, *v;
@@ -337,10 +361,28 @@ int vx_policy_parse_json(struct vx_policy *pol, const char *buf, size_t len,
 			if (vx_json_sig(&j, json_array_get(v, i), i))
 				goto out;
 	}
+	v = json_object_get(root, "heuristics");
+	if (v && vx_json_heuristics(&j, v))
+		goto out;
 	ret = 0;
 out:
 	json_decref(root);
 	return ret;
+}
+
+/* The heuristics that are on (off is the default: only what is on is
+ * said). */
+static void vx_json_heuristics_out(json_t *root, const struct vx_policy *pol)
+{
+	json_t *jh;
+
+	if (!pol->heur)
+		return;
+	jh = json_object();
+	for (int i = 0; i < VX_NHEUR; i++)
+		if (pol->heur & (1u << i))
+			json_object_set_new(jh, vx_heur_names[i], json_true());
+	json_object_set_new(root, "heuristics", jh);
 }
 
 char *vx_policy_to_json(const struct vx_policy *pol, __u32 generation,
@@ -410,6 +452,7 @@ char *vx_policy_to_json(const struct vx_policy *pol, __u32 generation,
 		json_array_append_new(sigs, js);
 	}
 	json_object_set(root, "signatures", sigs);
+	vx_json_heuristics_out(root, pol);
 	out = json_dumps(root, JSON_PRESERVE_ORDER |
 			 (pretty ? JSON_INDENT(2) : JSON_COMPACT));
 out:

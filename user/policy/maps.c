@@ -8,7 +8,8 @@
  *      kernel wait for an RCU grace period (maybe_wait_bpf_programs() in
  *      kernel/bpf/syscall.c), so when it returns no packet that read this
  *      slot before the last flip is still being judged: the slot is free.
- *   2. signatures, IP protocols and rule lists of the slot;
+ *   2. signatures, IP protocols, rule lists and heuristic switches of the
+ *      slot;
  *   3. the canonical JSON, for `policy show` to read back.
  * The caller then flips vx_config: one map write makes the slot live.
  */
@@ -110,6 +111,24 @@ out:
 	return err;
 }
 
+/* The slot's heuristic switches live in vx_config beside the live slot
+ * number (the program has that entry in hand for every packet): rewrite
+ * the entry with only @slot's byte changed.  Userspace is the only writer,
+ * and @slot is not live, so no packet reads the byte that changes. */
+static int vx_slot_heur(struct vpnxdp_bpf *s, __u32 slot, __u8 heur)
+{
+	struct vx_config cfg = {};
+	__u32 zero = 0;
+	int fd = bpf_map__fd(s->maps.vx_config);
+
+	if (bpf_map_lookup_elem(fd, &zero, &cfg))
+		return -errno;
+	cfg.heur[slot & 1] = heur;
+	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int vx_slot_write(struct vpnxdp_bpf *s, __u32 slot, const struct vx_compiled *c)
 {
 	int err;
@@ -122,6 +141,8 @@ int vx_slot_write(struct vpnxdp_bpf *s, __u32 slot, const struct vx_compiled *c)
 	if (!err)
 		err = vx_array_write(bpf_map__fd(s->maps.vx_rules), vx_rules_index(slot, 0),
 				     c->rules, VX_MAX_CLASS);
+	if (!err)
+		err = vx_slot_heur(s, slot, c->heur);
 	return err;
 }
 
@@ -245,14 +266,17 @@ int vx_policy_install(struct vpnxdp_bpf *s, __u32 slot, const struct vx_policy *
 
 int vx_slot_switch(struct vpnxdp_bpf *s, __u32 slot, __u32 generation)
 {
-	struct vx_config cfg = {
-		.slot = slot,
-		.generation = generation,
-		.applied_at = (__u64)time(NULL),
-	};
+	struct vx_config cfg = {};
 	__u32 zero = 0;
+	int fd = bpf_map__fd(s->maps.vx_config);
 
-	if (bpf_map_update_elem(bpf_map__fd(s->maps.vx_config), &zero, &cfg, BPF_ANY) != 0)
+	/* the slots' heuristic switches stay as vx_slot_write() left them */
+	if (bpf_map_lookup_elem(fd, &zero, &cfg) != 0)
+		return -errno;
+	cfg.slot = slot;
+	cfg.generation = generation;
+	cfg.applied_at = (__u64)time(NULL);
+	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY) != 0)
 		return -errno;
 	return 0;
 }

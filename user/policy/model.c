@@ -102,6 +102,37 @@ int vx_policy_add_sig(struct vx_policy *pol, const struct vx_sigdef *sd)
 	return 0;
 }
 
+const char *const vx_heur_names[VX_NHEUR] = {
+	"openvpn-obfuscated", /* VX_HEUR_OVPN_OBFS */
+};
+
+int vx_heur_parse(const char *name)
+{
+	for (int i = 0; i < VX_NHEUR; i++)
+		if (!strcmp(name, vx_heur_names[i]))
+			return i;
+	return -1;
+}
+
+int vx_policy_heuristic(struct vx_policy *pol, int idx, bool on, int where,
+			char *msg, size_t msglen)
+{
+	if (idx < 0 || idx >= VX_NHEUR) {
+		snprintf(msg, msglen, "unknown heuristic");
+		return -1;
+	}
+	if (pol->heur_where[idx]) {
+		snprintf(msg, msglen, "heuristic %s is given twice", vx_heur_names[idx]);
+		return -1;
+	}
+	pol->heur_where[idx] = where ? where : -1;
+	if (on)
+		pol->heur |= (__u8)(1u << idx);
+	else
+		pol->heur &= (__u8)~(1u << idx);
+	return 0;
+}
+
 int vx_policy_class_disable(struct vx_policy *pol, int cls, int where,
 			    char *msg, size_t msglen)
 {
@@ -387,6 +418,7 @@ void vx_policy_compile(const struct vx_policy *pol, struct vx_compiled *out)
 		if (!builtin)
 			vx_compile_sig(out, &sd);
 	}
+	out->heur = pol->heur;
 	for (int c = 0; c < VX_MAX_CLASS; c++) {
 		const struct vx_classdef *cd = &pol->cls[c];
 		struct vx_class_rules *cr = &out->rules[c];

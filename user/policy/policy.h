@@ -20,6 +20,7 @@
 #include "vpnxdp_common.h"
 
 /* Limits, documented in vpnxdp-policy(5). */
+#define VX_NHEUR 1                /* heuristics (VX_HEUR_*) */
 #define VX_MAX_SIGNATURES 131072u /* signature lines per policy */
 #define VX_MAX_RATE 1000000000u   /* packets/s and burst */
 #define VX_MAX_FILE (256u << 20)  /* bytes of policy file */
@@ -84,6 +85,9 @@ struct vx_policy {
 	int *port_owner;            /* [VX_NSK * 65536]: edit index + 1 */
 	struct vx_classdef cls[VX_MAX_CLASS];
 	size_t nprefixes;
+	__u8 heur;                  /* VX_HEUR_* turned on */
+	int heur_where[VX_NHEUR];   /* per switch: line or index that set it
+				     * (0: not set), for messages */
 };
 
 /* Exactly what one slot of the maps holds. */
@@ -91,6 +95,7 @@ struct vx_compiled {
 	struct vx_sig sigs[VX_NL4][VX_SIG_PORTS];
 	__u8 protos[256];
 	struct vx_class_rules rules[VX_MAX_CLASS];
+	__u8 heur; /* VX_HEUR_* (vx_config.heur of the slot) */
 };
 
 /* A parse error: where and why.  JSON errors name a path instead of a
@@ -120,6 +125,14 @@ int vx_policy_sig_edit(struct vx_policy *pol, const struct vx_sigedit *e,
 int vx_rule_add_prefix(struct vx_policy *pol, struct vx_ruledef *r,
 		       const struct vx_prefix *p, char *msg, size_t msglen);
 void vx_ruledef_free(struct vx_ruledef *r);
+
+/* Heuristics by name: vx_heur_names[i] is switch bit 1 << i (VX_HEUR_*). */
+extern const char *const vx_heur_names[VX_NHEUR];
+/* The index of heuristic @name, or -1. */
+int vx_heur_parse(const char *name);
+/* Turn heuristic @idx on or off; each may be set once per policy. */
+int vx_policy_heuristic(struct vx_policy *pol, int idx, bool on, int where,
+			char *msg, size_t msglen);
 
 /* "198.51.100.0/24", "2001:db8::/32", or an address (a host prefix). */
 int vx_prefix_parse(const char *s, struct vx_prefix *out, char *msg,

@@ -7,6 +7,7 @@
  *     CLASS disable
  *     signature CLASS udp|tcp PORT[-PORT] [enable|disable|remove]
  *     signature CLASS ip PROTOCOL [enable|disable|remove]
+ *     heuristic NAME on|off
  *
  * One statement a line; '#' starts a comment anywhere; blank lines are fine.
  * Errors carry file:line:column.  The whole file is checked before the
@@ -245,6 +246,37 @@ static int vx_line_signature(struct vx_policy *pol, struct vx_line *l,
 	return 0;
 }
 
+/* heuristic NAME on|off */
+static int vx_line_heuristic(struct vx_policy *pol, struct vx_line *l,
+			     const struct vx_tok *kw)
+{
+	struct vx_tok t, name;
+	char word[64], msg[256];
+	int idx;
+	bool on;
+
+	if (!vx_next(l, &name))
+		return fail(l, after(kw), "%s", "expected a heuristic after 'heuristic' "
+			    "(openvpn-obfuscated)");
+	tok_copy(word, sizeof(word), &name);
+	idx = name.len < sizeof(word) ? vx_heur_parse(word) : -1;
+	if (idx < 0)
+		return fail(l, name.col, "unknown heuristic '%s' (openvpn-obfuscated)", word);
+	if (!vx_next(l, &t))
+		return fail(l, after(&name), "expected on or off after '%s'", word);
+	tok_copy(word, sizeof(word), &t);
+	if (!tok_is(&t, "on") && !tok_is(&t, "off"))
+		return fail(l, t.col, "unexpected '%s' (on or off)", word);
+	on = tok_is(&t, "on");
+	if (vx_next(l, &t)) {
+		tok_copy(word, sizeof(word), &t);
+		return fail(l, t.col, "unexpected '%s' at the end of the heuristic", word);
+	}
+	if (vx_policy_heuristic(pol, idx, on, l->lineno, msg, sizeof(msg)))
+		return fail(l, kw->col, "%s", msg);
+	return 0;
+}
+
 /* from PREFIX[, PREFIX...]: a comma between prefixes, none after the last. */
 static int vx_clause_from(struct vx_policy *pol, struct vx_line *l,
 			  struct vx_ruledef *r, const struct vx_tok *kw,
@@ -416,6 +448,8 @@ int vx_policy_parse_text(struct vx_policy *pol, const char *buf, size_t len,
 			continue;
 		if (tok_is(&t, "signature"))
 			ret = vx_line_signature(pol, &l, &t);
+		else if (tok_is(&t, "heuristic"))
+			ret = vx_line_heuristic(pol, &l, &t);
 		else
 			ret = vx_line_rule(pol, &l, &t);
 		if (ret)
@@ -454,6 +488,10 @@ int vx_policy_to_text(const struct vx_policy *pol, __u32 generation, FILE *f)
 		for (unsigned int i = 0; i < cd->nrules; i++)
 			vx_print_rule(f, c, &cd->rules[i]);
 	}
+	/* off is the default: only what is on is said */
+	for (int i = 0; i < VX_NHEUR; i++)
+		if (pol->heur & (1u << i))
+			fprintf(f, "heuristic %s on\n", vx_heur_names[i]);
 	for (size_t k = 0; k < pol->nedits; k++) {
 		const struct vx_sigedit *e = &pol->edits[order[k]];
 
