@@ -126,7 +126,7 @@ static __always_inline __u32 vx_frag_hash(const struct vx_frag_key *k)
 				  k->id, k->proto);
 }
 
-static __always_inline const struct vx_flow_val *
+static __always_inline const struct vx_frag_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k)
 {
 	if (!vx_fc_maybe(env, vx_frag_hash(k)))
@@ -134,26 +134,32 @@ vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k)
 	return bpf_map_lookup_elem(&vx_frags, k);
 }
 
-/* A global function, verified once on its own: inlined, the hash and the
- * bit would be verified again on every path that reaches the end of
- * vx_classify(), which takes the program past the verifier's limits. */
-__noinline int vx_frag_store(const struct vx_frag_key *k, vx_res_t res)
-{
-	struct vx_flow_val v = {};
-
-	if (!k)
-		return 0;
-	vx_bloom_set(vx_frag_hash(k));
-	v.cls = (__u8)vx_res_cls(res);
-	v.conf = (__u8)vx_res_conf(res);
-	return bpf_map_update_elem(&vx_frags, k, &v, BPF_ANY);
-}
-
 static __always_inline void vx_frag_update(struct vx_env *env,
 					   const struct vx_frag_key *k,
-					   const struct vx_flow_val *v)
+					   const struct vx_frag_val *v)
 {
-	vx_frag_store(k, vx_res(v->cls, v->conf));
+	vx_bloom_set(vx_frag_hash(k));
+	bpf_map_update_elem(&vx_frags, k, v, BPF_ANY);
+}
+
+static __always_inline __u64 vx_frag_now(struct vx_env *env)
+{
+	return bpf_ktime_get_ns();
+}
+
+/* A global function, verified once on its own (defined after the
+ * classifier, whose vx_frag_first() it runs): inlined, the lookup, the
+ * hash and the bit would be verified again on every path that reaches the
+ * end of vx_classify(), which takes the program past the verifier's
+ * limits.  The fragment cache needs nothing from the context. */
+__noinline int vx_frag_store(const struct vx_frag_key *k, vx_res_t res,
+			     __u32 total);
+
+static __always_inline void vx_frag_first_run(struct vx_env *env,
+					      const struct vx_frag_key *k,
+					      vx_res_t res, __u32 total)
+{
+	vx_frag_store(k, res, total);
 }
 
 /*
@@ -190,5 +196,14 @@ static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 }
 
 #include "vpnxdp_classify.h"
+
+__noinline int vx_frag_store(const struct vx_frag_key *k, vx_res_t res,
+			     __u32 total)
+{
+	if (!k)
+		return 0;
+	vx_frag_first(0, k, res, total);
+	return 0;
+}
 
 #endif /* VPNXDP_HOOKS_BPF_H */

@@ -166,7 +166,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, VX_FRAGS_MAX);
 	__type(key, struct vx_frag_key);
-	__type(value, struct vx_flow_val);
+	__type(value, struct vx_frag_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vx_frags SEC(".maps");
 

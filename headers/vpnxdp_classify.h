@@ -27,10 +27,18 @@
  *                           __u32 sig);
  *       vx_payload_stage() of vpnxdp_payload.h, however the includer
  *       wants it run (the XDP program: as a global function)
- *   const struct vx_flow_val *vx_frag_lookup(struct vx_env *,
+ *   const struct vx_frag_val *vx_frag_lookup(struct vx_env *,
  *                                            const struct vx_frag_key *);
  *   void vx_frag_update(struct vx_env *, const struct vx_frag_key *,
- *                       const struct vx_flow_val *);
+ *                       const struct vx_frag_val *);
+ *   __u64 vx_frag_now(struct vx_env *);
+ *       the clock fragment entries expire by, in ns (the XDP program:
+ *       bpf_ktime_get_ns(); userspace: whatever clock its caller keeps)
+ *   void vx_frag_first_run(struct vx_env *, const struct vx_frag_key *,
+ *                          vx_res_t res, __u32 total);
+ *       vx_frag_first() of this file, however the includer wants it run
+ *       (the XDP program: as a global function); it may be defined after
+ *       this file is included
  *
  * The cache functions may forget (LRU) but must return what was last
  * stored for a key they still hold.
@@ -68,11 +76,15 @@ vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
 static __always_inline void vx_fc_update(struct vx_env *env,
 					 const struct vx_flow_key *k, __u32 hash,
 					 const struct vx_flow_val *v);
-static __always_inline const struct vx_flow_val *
+static __always_inline const struct vx_frag_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k);
 static __always_inline void vx_frag_update(struct vx_env *env,
 					   const struct vx_frag_key *k,
-					   const struct vx_flow_val *v);
+					   const struct vx_frag_val *v);
+static __always_inline __u64 vx_frag_now(struct vx_env *env);
+static __always_inline void vx_frag_first_run(struct vx_env *env,
+					      const struct vx_frag_key *k,
+					      vx_res_t res, __u32 total);
 
 /* Does endpoint (a, pa) sort before (b, pb)?  Addresses compared as the
  * words they are stored in: any total order works, both directions of a
@@ -368,6 +380,92 @@ vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
 	return v;
 }
 
+/*
+ * Fragments.  A later fragment carries no L4 header: it can only take the
+ * class its first fragment was given, and only while that is surely the
+ * same datagram's.  The cache entry of a first fragment (struct
+ * vx_frag_val) says which class, how long the datagram is and until when
+ * the entry lives; a later fragment takes the class only if the entry is
+ * live, not conflicted, and the fragment lies inside the datagram.  Every
+ * other later fragment is VX_C_FRAGMENT, which no class rule drops: a
+ * fragment that came before its first fragment is not buffered, an id
+ * reused by another datagram does not inherit the old one's class.
+ *
+ * Hostile first fragments.  Anyone who can send with a victim's source
+ * address can send a first fragment with a VPN-looking payload and the id
+ * the victim will use, hoping the victim's later fragments inherit a class
+ * that is dropped.  If the victim's own first fragment comes at any time
+ * while the forged entry lives, before or after it, the classes differ and
+ * the key is conflicted: the victim's fragments are `fragment`, and pass.
+ * The forged entry also only covers the length its own payload check
+ * accepted (a WireGuard handshake is 148 bytes: fragments past that do not
+ * fit).  What remains: a forged first fragment that arrives before the
+ * victim's later fragments when the victim's first fragment arrives after
+ * them or not at all, with the right id (16 bits in IPv4, 32 in IPv6,
+ * which Linux draws at random per destination), and a payload whose check
+ * accepts a datagram as long as the victim's; then those later fragments
+ * are dropped, a datagram that could not have been reassembled without its
+ * first fragment anyway until that arrives.  The same trick on a real VPN
+ * datagram only makes its fragments `fragment`: they pass (fail open).
+ */
+
+/* Bytes of the fragmentable part a datagram can have (RFC 791: total
+ * length is 16 bits and includes the header of at least 20 bytes; RFC 8200:
+ * payload length is 16 bits and includes the 8-byte fragment header). */
+#define VX_FRAG_MAX4 (65535u - 20u)
+#define VX_FRAG_MAX6 (65535u - 8u)
+
+/* The class a later fragment @p takes from its first fragment's entry @fv
+ * (NULL: none held), at time @now. */
+static __always_inline struct vx_verdict
+vx_frag_later(const struct vx_frag_val *fv, const struct vx_pkt *p, __u64 now)
+{
+	struct vx_verdict v = { VX_C_FRAGMENT, VX_CONF_PORT };
+
+	if (fv && !(fv->flags & VX_FRAGF_CONFLICT) && now < fv->expires &&
+	    (__u32)p->frag_off + p->frag_len <= fv->total) {
+		v.cls = fv->cls;
+		v.conf = fv->conf;
+	}
+	return v;
+}
+
+/* The length of @p's datagram, from its first fragment: for UDP what the
+ * UDP header says (the header is there: vx_parse() checked it), otherwise
+ * the most the IP version allows. */
+static __always_inline __u32 vx_frag_total(const struct vx_pkt *p,
+					   const void *data_end)
+{
+	if (p->l4proto == IPPROTO_UDP && (const void *)(p->l4 + 8) <= data_end)
+		return (__u32)p->frag_l4 + vx_be16(p->l4 + 4);
+	return p->ipver == 4 ? VX_FRAG_MAX4 : VX_FRAG_MAX6;
+}
+
+/* Record the first fragment of key @k, classified @res, of a datagram of
+ * @total bytes.  A live entry of another class (or one already conflicted)
+ * makes the key conflicted: two datagrams, or a forgery, claim the id, and
+ * no later fragment can be told apart.  The same class again refreshes. */
+static __always_inline void vx_frag_first(struct vx_env *env,
+					  const struct vx_frag_key *k,
+					  vx_res_t res, __u32 total)
+{
+	const struct vx_frag_val *old = vx_frag_lookup(env, k);
+	struct vx_frag_val nv = {};
+	__u64 now = vx_frag_now(env);
+
+	nv.cls = (__u8)vx_res_cls(res);
+	nv.conf = (__u8)vx_res_conf(res);
+	nv.total = total;
+	nv.expires = now + VX_FRAG_TTL_NS;
+	if (old && now < old->expires &&
+	    ((old->flags & VX_FRAGF_CONFLICT) || old->cls != nv.cls)) {
+		nv.cls = VX_C_FRAGMENT;
+		nv.conf = VX_CONF_PORT;
+		nv.flags = VX_FRAGF_CONFLICT;
+	}
+	vx_frag_update(env, k, &nv);
+}
+
 /* Classify the frame [data, data_end) with the policy in @slot.  @p is
  * filled with what the parser found (for counters and events). */
 static __always_inline struct vx_verdict
@@ -375,22 +473,15 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	    const void *data_end, __u32 slot)
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
-	const struct vx_flow_val *fv;
+	const struct vx_frag_val *fv;
 	struct vx_frag_key fk;
-	struct vx_flow_val nv = {};
 	int r = vx_parse(p, data, data_end);
 
 	if (r == VX_PARSE_LATER_FRAG) {
-		/* the class of its first fragment, if that was seen */
+		/* the class of its first fragment, if that surely holds */
 		vx_frag_key(&fk, p);
 		fv = vx_frag_lookup(env, &fk);
-		if (fv) {
-			v.cls = fv->cls;
-			v.conf = fv->conf;
-		} else {
-			v.cls = VX_C_FRAGMENT;
-		}
-		return v;
+		return vx_frag_later(fv, p, fv ? vx_frag_now(env) : 0);
 	}
 	if (r == VX_PARSE_L4_UNKNOWN)
 		v = vx_match_proto(env, p, data_end, slot);
@@ -406,9 +497,8 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 		v.conf = VX_CONF_PORT;
 	if (p->frag == VX_FRAG_FIRST) {
 		vx_frag_key(&fk, p);
-		nv.cls = v.cls;
-		nv.conf = v.conf;
-		vx_frag_update(env, &fk, &nv);
+		vx_frag_first_run(env, &fk, vx_res(v.cls, v.conf),
+				  vx_frag_total(p, data_end));
 	}
 	return v;
 }

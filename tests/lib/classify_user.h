@@ -19,7 +19,11 @@
 struct vx_env {
 	const struct vx_compiled *pol;
 	struct vx_fcache *flows;  /* key struct vx_flow_key */
-	struct vx_fcache *frags;  /* key struct vx_frag_key */
+	struct vx_fcache *frags;  /* key struct vx_frag_key, value
+				   * struct vx_frag_val */
+	__u64 now_ns;             /* the clock fragment entries expire by:
+				   * the caller advances it (0 throughout:
+				   * none expires) */
 };
 
 /* The userspace tables hold one slot: the slot part of an index is dropped. */
@@ -75,18 +79,30 @@ static inline void vx_fc_update(struct vx_env *env, const struct vx_flow_key *k,
 	vx_fcache_put(env->flows, k, v);
 }
 
-static inline const struct vx_flow_val *vx_frag_lookup(struct vx_env *env,
+static inline const struct vx_frag_val *vx_frag_lookup(struct vx_env *env,
 						       const struct vx_frag_key *k)
 {
-	return vx_fcache_get(env->frags, k);
+	return vx_fcache_getv(env->frags, k);
 }
 
 static inline void vx_frag_update(struct vx_env *env, const struct vx_frag_key *k,
-				  const struct vx_flow_val *v)
+				  const struct vx_frag_val *v)
 {
-	vx_fcache_put(env->frags, k, v);
+	vx_fcache_putv(env->frags, k, v);
+}
+
+static inline __u64 vx_frag_now(struct vx_env *env)
+{
+	return env->now_ns;
 }
 
 #include "vpnxdp_classify.h"
+
+static inline void vx_frag_first_run(struct vx_env *env,
+				     const struct vx_frag_key *k, vx_res_t res,
+				     __u32 total)
+{
+	vx_frag_first(env, k, res, total);
+}
 
 #endif

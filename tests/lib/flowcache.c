@@ -3,11 +3,23 @@
 
 #include "flowcache.h"
 
-int vx_fcache_init(struct vx_fcache *c, size_t ksize, size_t max_entries)
+static int vx_fcache_init_kv(struct vx_fcache *c, size_t ksize, size_t vsize,
+			     size_t max_entries)
 {
 	memset(c, 0, sizeof(*c));
 	c->max = max_entries ? max_entries : 1;
-	return vx_htab_init(&c->tab, ksize, sizeof(struct vx_flow_val));
+	return vx_htab_init(&c->tab, ksize, vsize);
+}
+
+int vx_fcache_init(struct vx_fcache *c, size_t ksize, size_t max_entries)
+{
+	return vx_fcache_init_kv(c, ksize, sizeof(struct vx_flow_val), max_entries);
+}
+
+int vx_fcache_init_frags(struct vx_fcache *c, size_t max_entries)
+{
+	return vx_fcache_init_kv(c, sizeof(struct vx_frag_key),
+				 sizeof(struct vx_frag_val), max_entries);
 }
 
 void vx_fcache_free(struct vx_fcache *c)
@@ -23,10 +35,20 @@ void vx_fcache_clear(struct vx_fcache *c)
 
 const struct vx_flow_val *vx_fcache_get(const struct vx_fcache *c, const void *key)
 {
-	return c ? vx_htab_get(&c->tab, key) : NULL;
+	return vx_fcache_getv(c, key);
 }
 
 void vx_fcache_put(struct vx_fcache *c, const void *key, const struct vx_flow_val *v)
+{
+	vx_fcache_putv(c, key, v);
+}
+
+const void *vx_fcache_getv(const struct vx_fcache *c, const void *key)
+{
+	return c ? vx_htab_get(&c->tab, key) : NULL;
+}
+
+void vx_fcache_putv(struct vx_fcache *c, const void *key, const void *v)
 {
 	if (!c || !c->tab.buckets)
 		return;
