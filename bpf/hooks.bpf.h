@@ -126,7 +126,7 @@ static __always_inline __u32 vx_frag_hash(const struct vx_frag_key *k)
 				  k->id, k->proto);
 }
 
-static __always_inline const struct vx_frag_val *
+static __always_inline struct vx_frag_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k)
 {
 	if (!vx_fc_maybe(env, vx_frag_hash(k)))
@@ -153,13 +153,14 @@ static __always_inline __u64 vx_frag_now(struct vx_env *env)
  * end of vx_classify(), which takes the program past the verifier's
  * limits.  The fragment cache needs nothing from the context. */
 __noinline int vx_frag_store(const struct vx_frag_key *k, vx_res_t res,
-			     __u32 total);
+			     __u32 total, __u32 here);
 
 static __always_inline void vx_frag_first_run(struct vx_env *env,
 					      const struct vx_frag_key *k,
-					      vx_res_t res, __u32 total)
+					      vx_res_t res, __u32 total,
+					      __u32 here)
 {
-	vx_frag_store(k, res, total);
+	vx_frag_store(k, res, total, here);
 }
 
 /*
@@ -198,11 +199,11 @@ static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 #include "vpnxdp_classify.h"
 
 __noinline int vx_frag_store(const struct vx_frag_key *k, vx_res_t res,
-			     __u32 total)
+			     __u32 total, __u32 here)
 {
 	if (!k)
 		return 0;
-	vx_frag_first(0, k, res, total);
+	vx_frag_first(0, k, res, total, here);
 	return 0;
 }
 

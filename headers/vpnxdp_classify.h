@@ -27,15 +27,16 @@
  *                           __u32 sig);
  *       vx_payload_stage() of vpnxdp_payload.h, however the includer
  *       wants it run (the XDP program: as a global function)
- *   const struct vx_frag_val *vx_frag_lookup(struct vx_env *,
- *                                            const struct vx_frag_key *);
+ *   struct vx_frag_val *vx_frag_lookup(struct vx_env *,
+ *                                      const struct vx_frag_key *);
+ *       the entry is writable: later fragments count their bytes in it
  *   void vx_frag_update(struct vx_env *, const struct vx_frag_key *,
  *                       const struct vx_frag_val *);
  *   __u64 vx_frag_now(struct vx_env *);
  *       the clock fragment entries expire by, in ns (the XDP program:
  *       bpf_ktime_get_ns(); userspace: whatever clock its caller keeps)
  *   void vx_frag_first_run(struct vx_env *, const struct vx_frag_key *,
- *                          vx_res_t res, __u32 total);
+ *                          vx_res_t res, __u32 total, __u32 here);
  *       vx_frag_first() of this file, however the includer wants it run
  *       (the XDP program: as a global function); it may be defined after
  *       this file is included
@@ -76,7 +77,7 @@ vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
 static __always_inline void vx_fc_update(struct vx_env *env,
 					 const struct vx_flow_key *k, __u32 hash,
 					 const struct vx_flow_val *v);
-static __always_inline const struct vx_frag_val *
+static __always_inline struct vx_frag_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k);
 static __always_inline void vx_frag_update(struct vx_env *env,
 					   const struct vx_frag_key *k,
@@ -84,7 +85,8 @@ static __always_inline void vx_frag_update(struct vx_env *env,
 static __always_inline __u64 vx_frag_now(struct vx_env *env);
 static __always_inline void vx_frag_first_run(struct vx_env *env,
 					      const struct vx_frag_key *k,
-					      vx_res_t res, __u32 total);
+					      vx_res_t res, __u32 total,
+					      __u32 here);
 
 /* Does endpoint (a, pa) sort before (b, pb)?  Addresses compared as the
  * words they are stored in: any total order works, both directions of a
@@ -126,7 +128,12 @@ static __always_inline void vx_frag_key(struct vx_frag_key *k,
 	__builtin_memcpy(k->saddr, p->saddr, 16);
 	__builtin_memcpy(k->daddr, p->daddr, 16);
 	k->id = p->frag_id;
-	k->proto = p->l4proto;
+	/* RFC 791 keys a datagram by its protocol too; RFC 8200 does not: the
+	 * fragment header's next header is the first header of the
+	 * fragmentable part, which a later fragment names and a first
+	 * fragment's transport (behind a destination options header) may
+	 * not be. */
+	k->proto = p->ipver == 4 ? p->l4proto : 0;
 	k->ipver = p->ipver;
 }
 
@@ -386,10 +393,14 @@ vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
  * same datagram's.  The cache entry of a first fragment (struct
  * vx_frag_val) says which class, how long the datagram is and until when
  * the entry lives; a later fragment takes the class only if the entry is
- * live, not conflicted, and the fragment lies inside the datagram.  Every
- * other later fragment is VX_C_FRAGMENT, which no class rule drops: a
- * fragment that came before its first fragment is not buffered, an id
- * reused by another datagram does not inherit the old one's class.
+ * live, not conflicted, the fragment lies inside the datagram and the
+ * datagram's fragments have not all come yet (the bytes seen are counted:
+ * a datagram is whole when they reach its length).  Every other later
+ * fragment is VX_C_FRAGMENT, which no class rule drops: a fragment that
+ * came before its first fragment is not buffered, an id reused by another
+ * datagram does not inherit the old one's class once that one is whole or
+ * its entry expired.  A duplicated fragment counts twice and makes the rest
+ * `fragment` early: errors here go towards passing.
  *
  * Hostile first fragments.  Anyone who can send with a victim's source
  * address can send a first fragment with a VPN-looking payload and the id
@@ -416,16 +427,18 @@ vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
 #define VX_FRAG_MAX6 (65535u - 8u)
 
 /* The class a later fragment @p takes from its first fragment's entry @fv
- * (NULL: none held), at time @now. */
+ * (NULL: none held), at time @now; the bytes it carries are counted. */
 static __always_inline struct vx_verdict
-vx_frag_later(const struct vx_frag_val *fv, const struct vx_pkt *p, __u64 now)
+vx_frag_later(struct vx_frag_val *fv, const struct vx_pkt *p, __u64 now)
 {
 	struct vx_verdict v = { VX_C_FRAGMENT, VX_CONF_PORT };
 
 	if (fv && !(fv->flags & VX_FRAGF_CONFLICT) && now < fv->expires &&
+	    fv->seen < fv->total &&
 	    (__u32)p->frag_off + p->frag_len <= fv->total) {
 		v.cls = fv->cls;
 		v.conf = fv->conf;
+		__sync_fetch_and_add(&fv->seen, (__u32)p->frag_len);
 	}
 	return v;
 }
@@ -442,12 +455,12 @@ static __always_inline __u32 vx_frag_total(const struct vx_pkt *p,
 }
 
 /* Record the first fragment of key @k, classified @res, of a datagram of
- * @total bytes.  A live entry of another class (or one already conflicted)
+ * @total bytes of which it carries @here.  A live entry of another class (or one already conflicted)
  * makes the key conflicted: two datagrams, or a forgery, claim the id, and
  * no later fragment can be told apart.  The same class again refreshes. */
 static __always_inline void vx_frag_first(struct vx_env *env,
 					  const struct vx_frag_key *k,
-					  vx_res_t res, __u32 total)
+					  vx_res_t res, __u32 total, __u32 here)
 {
 	const struct vx_frag_val *old = vx_frag_lookup(env, k);
 	struct vx_frag_val nv = {};
@@ -456,6 +469,7 @@ static __always_inline void vx_frag_first(struct vx_env *env,
 	nv.cls = (__u8)vx_res_cls(res);
 	nv.conf = (__u8)vx_res_conf(res);
 	nv.total = total;
+	nv.seen = here;
 	nv.expires = now + VX_FRAG_TTL_NS;
 	if (old && now < old->expires &&
 	    ((old->flags & VX_FRAGF_CONFLICT) || old->cls != nv.cls)) {
@@ -473,7 +487,7 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	    const void *data_end, __u32 slot)
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
-	const struct vx_frag_val *fv;
+	struct vx_frag_val *fv;
 	struct vx_frag_key fk;
 	int r = vx_parse(p, data, data_end);
 
@@ -498,7 +512,7 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	if (p->frag == VX_FRAG_FIRST) {
 		vx_frag_key(&fk, p);
 		vx_frag_first_run(env, &fk, vx_res(v.cls, v.conf),
-				  vx_frag_total(p, data_end));
+				  vx_frag_total(p, data_end), p->frag_len);
 	}
 	return v;
 }

@@ -355,10 +355,13 @@ struct vx_frag_val {
 	__u32 total;   /* bytes of the datagram's fragmentable part (after the
 			* IPv4 header, after the IPv6 fragment header): from
 			* the UDP length, else the most IP allows */
+	__u32 seen;    /* bytes of it the first and later fragments carried:
+			* once they cover it, the datagram is whole and a
+			* later fragment with its key is another one's */
 	__u8 cls;      /* enum vx_class of the first fragment */
 	__u8 conf;     /* enum vx_confidence */
 	__u8 flags;    /* VX_FRAGF_* */
-	__u8 pad;
+	__u8 pad[5];
 };
 
 /* How an attachment's program is on its interface (vx_meta.path). */

@@ -79,10 +79,11 @@ static inline void vx_fc_update(struct vx_env *env, const struct vx_flow_key *k,
 	vx_fcache_put(env->flows, k, v);
 }
 
-static inline const struct vx_frag_val *vx_frag_lookup(struct vx_env *env,
-						       const struct vx_frag_key *k)
+/* (the table's own memory, which the classifier may count bytes in) */
+static inline struct vx_frag_val *vx_frag_lookup(struct vx_env *env,
+						 const struct vx_frag_key *k)
 {
-	return vx_fcache_getv(env->frags, k);
+	return (struct vx_frag_val *)vx_fcache_getv(env->frags, k);
 }
 
 static inline void vx_frag_update(struct vx_env *env, const struct vx_frag_key *k,
@@ -100,9 +101,9 @@ static inline __u64 vx_frag_now(struct vx_env *env)
 
 static inline void vx_frag_first_run(struct vx_env *env,
 				     const struct vx_frag_key *k, vx_res_t res,
-				     __u32 total)
+				     __u32 total, __u32 here)
 {
-	vx_frag_first(env, k, res, total);
+	vx_frag_first(env, k, res, total, here);
 }
 
 #endif
