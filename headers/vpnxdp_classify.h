@@ -405,19 +405,24 @@ vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
  * Hostile first fragments.  Anyone who can send with a victim's source
  * address can send a first fragment with a VPN-looking payload and the id
  * the victim will use, hoping the victim's later fragments inherit a class
- * that is dropped.  If the victim's own first fragment comes at any time
- * while the forged entry lives, before or after it, the classes differ and
- * the key is conflicted: the victim's fragments are `fragment`, and pass.
+ * that is dropped.  If the victim's own first fragment comes before its
+ * later fragments, whether before or after the forged one, the classes
+ * differ and the key is conflicted: the victim's fragments are `fragment`,
+ * and pass.
  * The forged entry also only covers the length its own payload check
  * accepted (a WireGuard handshake is 148 bytes: fragments past that do not
  * fit).  What remains: a forged first fragment that arrives before the
- * victim's later fragments when the victim's first fragment arrives after
- * them or not at all, with the right id (16 bits in IPv4, 32 in IPv6,
- * which Linux draws at random per destination), and a payload whose check
- * accepts a datagram as long as the victim's; then those later fragments
- * are dropped, a datagram that could not have been reassembled without its
- * first fragment anyway until that arrives.  The same trick on a real VPN
- * datagram only makes its fragments `fragment`: they pass (fail open).
+ * victim's later fragments when the victim's own first fragment arrives
+ * after them or not at all, carries the right id (16 bits in IPv4, 32 in
+ * IPv6) and a payload whose check accepts a datagram as long as the
+ * victim's: those later fragments are then dropped, fragments of a datagram
+ * that could not have been reassembled without its first fragment anyway.
+ * Likewise a datagram whose fragments arrive before its first one while
+ * the entry of an earlier datagram with its id lives and is not whole (a
+ * lost fragment): that is the id reuse within 30 s which reassembly itself
+ * gets wrong.  Played on a real VPN datagram (a forged first fragment of
+ * another class, forged later fragments that make it whole early), the
+ * same tricks only make its fragments `fragment`: they pass (fail open).
  */
 
 /* Bytes of the fragmentable part a datagram can have (RFC 791: total
