@@ -166,13 +166,33 @@ static void step(struct rig *r, const char *what, const struct pkt_frame *fr,
 	}
 }
 
+/* One fragment of @d (frag()) through step(), short enough for a table. */
+#define MF true
+#define LAST false
+#define WG VX_C_WIREGUARD
+#define FRAG VX_C_FRAGMENT
+#define OTHER VX_C_OTHER
+#define VPN true
+#define NOTVPN false
+#define USER_ONLY +1 /* the program's clock cannot be moved */
+
+static void fs_(struct rig *r, const char *what, const struct dgram *d,
+		size_t off, size_t len, bool mf, int want, bool vpn, int user_only)
+{
+	struct pkt_frame fr;
+
+	frag(&fr, d, off, len, mf);
+	step(r, what, &fr, want, vpn, !user_only);
+}
+#define fs(r, what, d, off, len, mf, want, vpn, ...) \
+	fs_(r, what, d, off, len, mf, want, vpn, 0 __VA_ARGS__)
+
 /* A datagram of 1048 L4 bytes in two fragments: [0, 520) and [520, 1048). */
 #define CUT 520
 
 static void scenarios(struct rig *r, int ipver, bool dstopts)
 {
 	const char *v = ipver == 4 ? "v4" : dstopts ? "v6_dstopts" : "v6";
-	struct pkt_frame fr;
 	struct dgram wg, ot;
 	int err;
 
@@ -187,110 +207,110 @@ static void scenarios(struct rig *r, int ipver, bool dstopts)
 
 	/* in order: the later fragment inherits the first's class */
 	BEGIN();
-	step(r, "wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "wg later", (frag(&fr, &wg, CUT, 2048, false), &fr), VX_C_WIREGUARD, true, true);
+	fs(r, "wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "wg later", &wg, CUT, 2048, LAST, WG, VPN);
 	result(ok_now, why, "frag_%s_in_order_vpn_later_inherits_and_drops", v);
 
 	/* reordered: a later fragment before its first stays fragment */
 	BEGIN();
-	step(r, "other later first", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
-	step(r, "other first", (frag(&fr, &ot, 0, CUT, true), &fr), VX_C_OTHER, false, true);
+	fs(r, "other later first", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
+	fs(r, "other first", &ot, 0, CUT, MF, OTHER, NOTVPN);
 	result(ok_now, why, "frag_%s_reordered_later_first_is_fragment", v);
 
 	/* reordered, reusing the id of a whole WireGuard datagram seen just
 	 * before: the old entry is whole, the fragment is not its */
 	BEGIN();
-	step(r, "wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "wg later", (frag(&fr, &wg, CUT, 2048, false), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "other later", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
-	step(r, "other first", (frag(&fr, &ot, 0, CUT, true), &fr), VX_C_OTHER, false, true);
-	step(r, "other later again", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
+	fs(r, "wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "wg later", &wg, CUT, 2048, LAST, WG, VPN);
+	fs(r, "other later", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
+	fs(r, "other first", &ot, 0, CUT, MF, OTHER, NOTVPN);
+	fs(r, "other later again", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
 	result(ok_now, why, "frag_%s_reordered_reused_id_after_whole_vpn_is_fragment", v);
 
 	/* reused id in order: the second first fragment, of another class,
 	 * conflicts; its fragments are fragment */
 	BEGIN();
-	step(r, "wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "wg later", (frag(&fr, &wg, CUT, 2048, false), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "other first", (frag(&fr, &ot, 0, CUT, true), &fr), VX_C_OTHER, false, true);
-	step(r, "other later", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
+	fs(r, "wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "wg later", &wg, CUT, 2048, LAST, WG, VPN);
+	fs(r, "other first", &ot, 0, CUT, MF, OTHER, NOTVPN);
+	fs(r, "other later", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
 	result(ok_now, why, "frag_%s_reused_id_other_class_conflicts", v);
 
 	/* the same while the WireGuard datagram is not whole: its own later
 	 * fragment is fragment too (passed: fail open) */
 	BEGIN();
-	step(r, "wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "other first", (frag(&fr, &ot, 0, CUT, true), &fr), VX_C_OTHER, false, true);
-	step(r, "wg later", (frag(&fr, &wg, CUT, 2048, false), &fr), VX_C_FRAGMENT, true, true);
-	step(r, "other later", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
+	fs(r, "wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "other first", &ot, 0, CUT, MF, OTHER, NOTVPN);
+	fs(r, "wg later", &wg, CUT, 2048, LAST, FRAG, VPN);
+	fs(r, "other later", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
 	result(ok_now, why, "frag_%s_interleaved_reused_id_conflicts_fail_open", v);
 
 	/* a forged offset-0 fragment of another class after the victim's
 	 * first fragment, and before it */
 	BEGIN();
-	step(r, "victim first", (frag(&fr, &ot, 0, CUT, true), &fr), VX_C_OTHER, false, true);
-	step(r, "forged wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "victim later", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
+	fs(r, "victim first", &ot, 0, CUT, MF, OTHER, NOTVPN);
+	fs(r, "forged wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "victim later", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
 	result(ok_now, why, "frag_%s_duplicate_first_other_class_after_conflicts", v);
 	BEGIN();
-	step(r, "forged wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "victim first", (frag(&fr, &ot, 0, CUT, true), &fr), VX_C_OTHER, false, true);
-	step(r, "victim later", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
-	step(r, "forged wg first again", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "victim later again", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
+	fs(r, "forged wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "victim first", &ot, 0, CUT, MF, OTHER, NOTVPN);
+	fs(r, "victim later", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
+	fs(r, "forged wg first again", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "victim later again", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
 	result(ok_now, why, "frag_%s_duplicate_first_other_class_before_conflicts", v);
 
 	/* the same class again refreshes: the datagram keeps its class */
 	BEGIN();
-	step(r, "wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "wg first again", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "wg later", (frag(&fr, &wg, CUT, 2048, false), &fr), VX_C_WIREGUARD, true, true);
+	fs(r, "wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "wg first again", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "wg later", &wg, CUT, 2048, LAST, WG, VPN);
 	result(ok_now, why, "frag_%s_duplicate_first_same_class_refreshes", v);
 
 	/* past the datagram's length (UDP length 1048): fragment; inside it
 	 * (several later fragments) still the class */
 	BEGIN();
-	step(r, "wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "wg middle", (frag(&fr, &wg, CUT, 256, true), &fr), VX_C_WIREGUARD, true, true);
+	fs(r, "wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "wg middle", &wg, CUT, 256, MF, WG, VPN);
 	wg.len = 1048 + 64; /* bytes past the UDP length */
-	step(r, "past the end", (frag(&fr, &wg, 1000, 112, false), &fr), VX_C_FRAGMENT, false, true);
-	step(r, "at the end", (frag(&fr, &wg, 1048, 64, false), &fr), VX_C_FRAGMENT, false, true);
+	fs(r, "past the end", &wg, 1000, 112, LAST, FRAG, NOTVPN);
+	fs(r, "at the end", &wg, 1048, 64, LAST, FRAG, NOTVPN);
 	wg.len = 1048;
-	step(r, "wg last", (frag(&fr, &wg, CUT + 256, 2048, false), &fr), VX_C_WIREGUARD, true, true);
+	fs(r, "wg last", &wg, CUT + 256, 2048, LAST, WG, VPN);
 	result(ok_now, why, "frag_%s_beyond_total_length_is_fragment", v);
 
 	/* the datagram whole: a duplicate of its last fragment is another
 	 * datagram's (or a copy): fragment */
 	BEGIN();
-	step(r, "wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "wg later", (frag(&fr, &wg, CUT, 2048, false), &fr), VX_C_WIREGUARD, true, true);
-	step(r, "wg later copy", (frag(&fr, &wg, CUT, 2048, false), &fr), VX_C_FRAGMENT, true, true);
+	fs(r, "wg first", &wg, 0, CUT, MF, WG, VPN);
+	fs(r, "wg later", &wg, CUT, 2048, LAST, WG, VPN);
+	fs(r, "wg later copy", &wg, CUT, 2048, LAST, FRAG, VPN);
 	result(ok_now, why, "frag_%s_after_whole_datagram_is_fragment", v);
 
 	/* a different id, or the datagram another way round: no inheritance */
 	BEGIN();
-	step(r, "wg first", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, true);
+	fs(r, "wg first", &wg, 0, CUT, MF, WG, VPN);
 	ot.id = 0x78;
-	step(r, "other id later", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_FRAGMENT, false, true);
+	fs(r, "other id later", &ot, CUT, 2048, LAST, FRAG, NOTVPN);
 	ot.id = 0x77;
 	result(ok_now, why, "frag_%s_other_id_is_fragment", v);
 
 	/* expiry (userspace clock; the program's cannot be moved here) */
 	BEGIN();
-	step(r, "wg first t=0", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, false);
+	fs(r, "wg first t=0", &wg, 0, CUT, MF, WG, VPN, USER_ONLY);
 	r->env.now_ns = 30 * SEC_NS - 1;
-	step(r, "wg middle t=30s-1ns", (frag(&fr, &wg, CUT, 256, true), &fr), VX_C_WIREGUARD, true, false);
+	fs(r, "wg middle t=30s-1ns", &wg, CUT, 256, MF, WG, VPN, USER_ONLY);
 	r->env.now_ns = 30 * SEC_NS;
-	step(r, "wg last t=30s", (frag(&fr, &wg, CUT + 256, 2048, false), &fr), VX_C_FRAGMENT, true, false);
+	fs(r, "wg last t=30s", &wg, CUT + 256, 2048, LAST, FRAG, VPN, USER_ONLY);
 	result(ok_now, why, "frag_%s_userspace_expires_after_30s", v);
 	BEGIN();
-	step(r, "wg first t=0", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, false);
+	fs(r, "wg first t=0", &wg, 0, CUT, MF, WG, VPN, USER_ONLY);
 	r->env.now_ns = 31 * SEC_NS;
-	step(r, "other first t=31s", (frag(&fr, &ot, 0, CUT, true), &fr), VX_C_OTHER, false, false);
-	step(r, "other later", (frag(&fr, &ot, CUT, 2048, false), &fr), VX_C_OTHER, false, false);
+	fs(r, "other first t=31s", &ot, 0, CUT, MF, OTHER, NOTVPN, USER_ONLY);
+	fs(r, "other later", &ot, CUT, 2048, LAST, OTHER, NOTVPN, USER_ONLY);
 	r->env.now_ns = 40 * SEC_NS;
-	step(r, "wg first t=40s", (frag(&fr, &wg, 0, CUT, true), &fr), VX_C_WIREGUARD, true, false);
-	step(r, "wg later", (frag(&fr, &wg, CUT, 2048, false), &fr), VX_C_FRAGMENT, true, false);
+	fs(r, "wg first t=40s", &wg, 0, CUT, MF, WG, VPN, USER_ONLY);
+	fs(r, "wg later", &wg, CUT, 2048, LAST, FRAG, VPN, USER_ONLY);
 	result(ok_now, why, "frag_%s_userspace_id_reused_after_expiry_is_new", v);
 #undef BEGIN
 #undef SET
