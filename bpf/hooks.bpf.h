@@ -23,6 +23,8 @@ struct vx_env {
 	struct xdp_md *ctx;
 	__u8 new_flow; /* vx_fc_update added a flow the cache did not hold */
 	__u8 heur;     /* the live slot's VX_HEUR_* (vx_config.heur) */
+	__u8 frag_store;   /* vx_frag_first_run(): the first fragment is to */
+	__u32 frag_total;  /* be stored, of a datagram this long */
 };
 
 static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
@@ -128,7 +130,7 @@ static __always_inline __u32 vx_frag_hash(const struct vx_frag_key *k)
 				  k->id, k->proto);
 }
 
-static __always_inline const struct vx_flow_val *
+static __always_inline struct vx_frag_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k)
 {
 	if (!vx_fc_maybe(env, vx_frag_hash(k)))
@@ -136,26 +138,34 @@ vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k)
 	return bpf_map_lookup_elem(&vx_frags, k);
 }
 
-/* A global function, verified once on its own: inlined, the hash and the
- * bit would be verified again on every path that reaches the end of
- * vx_classify(), which takes the program past the verifier's limits. */
-__noinline int vx_frag_store(const struct vx_frag_key *k, vx_res_t res)
-{
-	struct vx_flow_val v = {};
-
-	if (!k)
-		return 0;
-	vx_bloom_set(vx_frag_hash(k));
-	v.cls = (__u8)vx_res_cls(res);
-	v.conf = (__u8)vx_res_conf(res);
-	return bpf_map_update_elem(&vx_frags, k, &v, BPF_ANY);
-}
-
 static __always_inline void vx_frag_update(struct vx_env *env,
 					   const struct vx_frag_key *k,
-					   const struct vx_flow_val *v)
+					   const struct vx_frag_val *v)
 {
-	vx_frag_store(k, vx_res(v->cls, v->conf));
+	vx_bloom_set(vx_frag_hash(k));
+	bpf_map_update_elem(&vx_frags, k, v, BPF_ANY);
+}
+
+static __always_inline __u64 vx_frag_now(struct vx_env *env)
+{
+	return bpf_ktime_get_ns();
+}
+
+/* The first fragment is recorded by vx_verdict() after vx_slow()
+ * returns (vx_frag_store()), not from here: inlined, the lookup, the hash
+ * and the bit would be verified again on every path that reaches the end
+ * of vx_classify(), past the verifier's limits; as a global function
+ * called from vx_slow() its frame would be the third of a chain the
+ * verifier caps at 512 bytes of stack.  The key and what the fragment
+ * carries are in the packet vx_slow() hands back; @res is what it
+ * returns. */
+static __always_inline void vx_frag_first_run(struct vx_env *env,
+					      const struct vx_frag_key *k,
+					      vx_res_t res, __u32 total,
+					      __u32 here)
+{
+	env->frag_store = 1;
+	env->frag_total = total;
 }
 
 /*
@@ -228,5 +238,18 @@ static __always_inline int vx_heur_run(struct vx_env *env,
 }
 
 #include "vpnxdp_classify.h"
+
+/* Record the first fragment @p (vx_slow()'s, frag_store set) classified
+ * @res for its later fragments.  A global function, verified once. */
+__noinline int vx_frag_store(const struct vx_pkt *p, vx_res_t res)
+{
+	struct vx_frag_key fk;
+
+	if (!p || !p->frag_store)
+		return 0;
+	vx_frag_key(&fk, p);
+	vx_frag_first(0, &fk, vx_res_plain(res), p->frag_total, p->frag_len);
+	return 0;
+}
 
 #endif /* VPNXDP_HOOKS_BPF_H */

@@ -166,7 +166,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, VX_FRAGS_MAX);
 	__type(key, struct vx_frag_key);
-	__type(value, struct vx_flow_val);
+	__type(value, struct vx_frag_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vx_frags SEC(".maps");
 
@@ -227,6 +227,27 @@ struct {
 	__type(value, struct vx_rtimer_slot);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vx_rtimer SEC(".maps");
+
+/* ----------------------------------------------------- the slow path */
+
+/*
+ * The XDP program reaches the general classifier (vpnxdp_slow(),
+ * vpnxdp.bpf.c) by a tail call through entry 0 of this table, which the
+ * loader fills once the object is loaded (user/core/loader.c,
+ * vx_tail_fill(): libbpf's own filling fails where the maps are created
+ * without the programs).  A tail call starts on a stack of its own: as a
+ * function called from the XDP program, the classifier's frames would sit
+ * under the fast path's and the verifier's 512-byte limit on a call chain's
+ * stack would bound what the classifier may parse.  Not pinned: each
+ * loaded program has its own.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	/* sizes, not BTF types: the kernel takes no BTF for a program table */
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} vx_tail SEC(".maps");
 
 /* ------------------------------------------------ load-time constants */
 

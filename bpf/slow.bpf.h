@@ -31,6 +31,7 @@ __noinline vx_res_t vx_slow(struct xdp_md *ctx, struct vx_pkt *out, __u32 slot,
 	if (!ctx || !out)
 		return vx_res(VX_C_OTHER, VX_CONF_PORT);
 	env.heur = (__u8)heur;
+
 	v = vx_classify(&env, &p, (void *)(long)ctx->data,
 			(void *)(long)ctx->data_end, slot & 1);
 	out->l4 = 0;
@@ -46,6 +47,11 @@ __noinline vx_res_t vx_slow(struct xdp_md *ctx, struct vx_pkt *out, __u32 slot,
 	__builtin_memcpy(out->saddr, p.saddr, sizeof(p.saddr));
 	__builtin_memcpy(out->daddr, p.daddr, sizeof(p.daddr));
 	out->frag_id = p.frag_id;
+	out->frag_off = p.frag_off;
+	out->frag_len = p.frag_len;
+	out->frag_l4 = p.frag_l4;
+	out->frag_store = env.frag_store;
+	out->frag_total = env.frag_total;
 	return vx_res_of(v) | (env.new_flow ? VX_RES_NEW_FLOW : 0);
 }
 

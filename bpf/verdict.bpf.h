@@ -20,6 +20,7 @@
 #include "vpnxdp_parse.h"
 #include "vpnxdp_result.h"
 #include "maps.bpf.h"
+#include "hooks.bpf.h"
 #include "telemetry.bpf.h"
 
 struct vx_judgement {
@@ -251,6 +252,8 @@ __noinline int vx_verdict(struct xdp_md *ctx, const struct vx_pkt *p,
 	if (!ctx || !p)
 		return XDP_PASS;
 	slot &= 1;
+	/* the classifier's result, before policy renames the class */
+	vx_frag_store(p, res);
 	if (VX_CLASS_IS_VPN(cls))
 		j = vx_policy_judge(p, slot, &cls);
 	vx_count(cls, conf, ctx->data_end - ctx->data, slot, j.action, j.reason,

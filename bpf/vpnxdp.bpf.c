@@ -61,8 +61,8 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 
 	r = vx_fast_classify(ctx, slot, heur, &f, &p);
 	if (r == VX_FAST_SLOW) {
-		__builtin_memset(&p, 0, sizeof(p));
-		return vx_verdict(ctx, &p, vx_slow(ctx, &p, slot, heur), slot);
+		bpf_tail_call(ctx, &vx_tail, 0);
+		return XDP_PASS; /* fail open: the loader fills the table */
 	}
 	cls = vx_res_cls((vx_res_t)r);
 	conf = vx_res_conf((vx_res_t)r);
@@ -91,6 +91,29 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	return XDP_PASS;
+}
+
+/*
+ * The general path, reached from vpnxdp_xdp() by a tail call (vx_tail) for
+ * the frames the fast path leaves: on a stack of its own.  The live slot is
+ * read again: the fast path judged nothing, so the frame is still judged by
+ * one policy, the one live now.  Defined after vpnxdp_xdp(): libxdp takes
+ * the object's first XDP program where it is given no name.
+ */
+SEC("xdp")
+int vpnxdp_slow(struct xdp_md *ctx)
+{
+	struct vx_config *cfg;
+	struct vx_pkt p = {};
+	__u32 zero = 0, slot;
+	vx_res_t r;
+
+	cfg = bpf_map_lookup_elem(&vx_config, &zero);
+	if (!cfg)
+		return XDP_PASS;
+	slot = *(volatile __u32 *)&cfg->slot & 1;
+	r = vx_slow(ctx, &p, slot, cfg->heur[slot]);
+	return vx_verdict(ctx, &p, r, slot);
 }
 
 char LICENSE[] SEC("license") = "GPL";

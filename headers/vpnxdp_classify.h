@@ -27,10 +27,19 @@
  *                           __u32 sig);
  *       vx_payload_stage() of vpnxdp_payload.h, however the includer
  *       wants it run (the XDP program: as a global function)
- *   const struct vx_flow_val *vx_frag_lookup(struct vx_env *,
- *                                            const struct vx_frag_key *);
+ *   struct vx_frag_val *vx_frag_lookup(struct vx_env *,
+ *                                      const struct vx_frag_key *);
+ *       the entry is writable: later fragments count their bytes in it
  *   void vx_frag_update(struct vx_env *, const struct vx_frag_key *,
- *                       const struct vx_flow_val *);
+ *                       const struct vx_frag_val *);
+ *   __u64 vx_frag_now(struct vx_env *);
+ *       the clock fragment entries expire by, in ns (the XDP program:
+ *       bpf_ktime_get_ns(); userspace: whatever clock its caller keeps)
+ *   void vx_frag_first_run(struct vx_env *, const struct vx_frag_key *,
+ *                          vx_res_t res, __u32 total, __u32 here);
+ *       vx_frag_first() of this file, however the includer wants it run
+ *       (the XDP program: as a global function); it may be defined after
+ *       this file is included
  *   int vx_heur_on(struct vx_env *);
  *       the policy's VX_HEUR_OVPN_OBFS switch (and a place to keep the
  *       heuristic's state)
@@ -81,11 +90,16 @@ vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
 static __always_inline void vx_fc_update(struct vx_env *env,
 					 const struct vx_flow_key *k, __u32 hash,
 					 const struct vx_flow_val *v);
-static __always_inline const struct vx_flow_val *
+static __always_inline struct vx_frag_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k);
 static __always_inline void vx_frag_update(struct vx_env *env,
 					   const struct vx_frag_key *k,
-					   const struct vx_flow_val *v);
+					   const struct vx_frag_val *v);
+static __always_inline __u64 vx_frag_now(struct vx_env *env);
+static __always_inline void vx_frag_first_run(struct vx_env *env,
+					      const struct vx_frag_key *k,
+					      vx_res_t res, __u32 total,
+					      __u32 here);
 static __always_inline int vx_heur_on(struct vx_env *env);
 static __always_inline int vx_heur_run(struct vx_env *env,
 				       const struct vx_pkt *p, const void *data,
@@ -132,7 +146,12 @@ static __always_inline void vx_frag_key(struct vx_frag_key *k,
 	__builtin_memcpy(k->saddr, p->saddr, 16);
 	__builtin_memcpy(k->daddr, p->daddr, 16);
 	k->id = p->frag_id;
-	k->proto = p->l4proto;
+	/* RFC 791 keys a datagram by its protocol too; RFC 8200 does not: the
+	 * fragment header's next header is the first header of the
+	 * fragmentable part, which a later fragment names and a first
+	 * fragment's transport (behind a destination options header) may
+	 * not be. */
+	k->proto = p->ipver == 4 ? p->l4proto : 0;
 	k->ipver = p->ipver;
 }
 
@@ -415,6 +434,107 @@ vx_classify_l4(struct vx_env *env, struct vx_pkt *p, const void *data,
 	return v;
 }
 
+/*
+ * Fragments.  A later fragment carries no L4 header: it can only take the
+ * class its first fragment was given, and only while that is surely the
+ * same datagram's.  The cache entry of a first fragment (struct
+ * vx_frag_val) says which class, how long the datagram is and until when
+ * the entry lives; a later fragment takes the class only if the entry is
+ * live, not conflicted, the fragment lies inside the datagram and the
+ * datagram's fragments have not all come yet (the bytes seen are counted:
+ * a datagram is whole when they reach its length).  Every other later
+ * fragment is VX_C_FRAGMENT, which no class rule drops: a fragment that
+ * came before its first fragment is not buffered, an id reused by another
+ * datagram does not inherit the old one's class once that one is whole or
+ * its entry expired.  A duplicated fragment counts twice and makes the rest
+ * `fragment` early: errors here go towards passing.
+ *
+ * Hostile first fragments.  Anyone who can send with a victim's source
+ * address can send a first fragment with a VPN-looking payload and the id
+ * the victim will use, hoping the victim's later fragments inherit a class
+ * that is dropped.  If the victim's own first fragment comes before its
+ * later fragments, whether before or after the forged one, the classes
+ * differ and the key is conflicted: the victim's fragments are `fragment`,
+ * and pass.
+ * The forged entry also only covers the length its own payload check
+ * accepted (a WireGuard handshake is 148 bytes: fragments past that do not
+ * fit).  What remains: a forged first fragment that arrives before the
+ * victim's later fragments when the victim's own first fragment arrives
+ * after them or not at all, carries the right id (16 bits in IPv4, 32 in
+ * IPv6) and a payload whose check accepts a datagram as long as the
+ * victim's: those later fragments are then dropped, fragments of a datagram
+ * that could not have been reassembled without its first fragment anyway.
+ * Likewise a datagram whose fragments arrive before its first one while
+ * the entry of an earlier datagram with its id lives and is not whole (a
+ * lost fragment): that is the id reuse within 30 s which reassembly itself
+ * gets wrong.  Played on a real VPN datagram (a forged first fragment of
+ * another class, forged later fragments that make it whole early), the
+ * same tricks only make its fragments `fragment`: they pass (fail open).
+ */
+
+/* Bytes of the fragmentable part a datagram can have (RFC 791: total
+ * length is 16 bits and includes the header of at least 20 bytes; RFC 8200:
+ * payload length is 16 bits and includes the 8-byte fragment header). */
+#define VX_FRAG_MAX4 (65535u - 20u)
+#define VX_FRAG_MAX6 (65535u - 8u)
+
+/* The class a later fragment @p takes from its first fragment's entry @fv
+ * (NULL: none held), at time @now; the bytes it carries are counted. */
+static __always_inline struct vx_verdict
+vx_frag_later(struct vx_frag_val *fv, const struct vx_pkt *p, __u64 now)
+{
+	struct vx_verdict v = { VX_C_FRAGMENT, VX_CONF_PORT };
+
+	if (fv && !(fv->flags & VX_FRAGF_CONFLICT) && now < fv->expires &&
+	    fv->seen < fv->total &&
+	    (__u32)p->frag_off + p->frag_len <= fv->total) {
+		v.cls = fv->cls;
+		v.conf = fv->conf;
+		__sync_fetch_and_add(&fv->seen, (__u32)p->frag_len);
+	}
+	return v;
+}
+
+/* The length of @p's datagram, from its first fragment: for UDP what the
+ * UDP header says (the header is there: vx_parse() checked it), otherwise
+ * the most the IP version allows. */
+static __always_inline __u32 vx_frag_total(const struct vx_pkt *p,
+					   const void *data_end)
+{
+	if (p->l4proto == IPPROTO_UDP && (const void *)(p->l4 + 8) <= data_end)
+		return (__u32)p->frag_l4 + vx_be16(p->l4 + 4);
+	return p->ipver == 4 ? VX_FRAG_MAX4 : VX_FRAG_MAX6;
+}
+
+/* Record the first fragment of key @k, classified @res, of a datagram of
+ * @total bytes of which it carries @here.  A live entry of another class (or one already conflicted)
+ * makes the key conflicted: two datagrams, or a forgery, claim the id, and
+ * no later fragment can be told apart.  The same class again refreshes. */
+static __always_inline void vx_frag_first(struct vx_env *env,
+					  const struct vx_frag_key *k,
+					  vx_res_t res, __u32 total, __u32 here)
+{
+	struct vx_frag_val nv = {};
+	const struct vx_frag_val *old;
+
+	/* The new entry is filled before the lookup so that nothing but it
+	 * lives on the stack across the calls: the XDP program runs this as
+	 * the third frame of a call chain the verifier caps at 512 bytes. */
+	nv.expires = vx_frag_now(env) + VX_FRAG_TTL_NS;
+	nv.cls = (__u8)vx_res_cls(res);
+	nv.conf = (__u8)vx_res_conf(res);
+	nv.total = total;
+	nv.seen = here;
+	old = vx_frag_lookup(env, k);
+	if (old && nv.expires - VX_FRAG_TTL_NS < old->expires &&
+	    ((old->flags & VX_FRAGF_CONFLICT) || old->cls != nv.cls)) {
+		nv.cls = VX_C_FRAGMENT;
+		nv.conf = VX_CONF_PORT;
+		nv.flags = VX_FRAGF_CONFLICT;
+	}
+	vx_frag_update(env, k, &nv);
+}
+
 /* Classify the frame [data, data_end) with the policy in @slot.  @p is
  * filled with what the parser found (for counters and events). */
 static __always_inline struct vx_verdict
@@ -422,22 +542,15 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	    const void *data_end, __u32 slot)
 {
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
-	const struct vx_flow_val *fv;
+	struct vx_frag_val *fv;
 	struct vx_frag_key fk;
-	struct vx_flow_val nv = {};
 	int r = vx_parse(p, data, data_end);
 
 	if (r == VX_PARSE_LATER_FRAG) {
-		/* the class of its first fragment, if that was seen */
+		/* the class of its first fragment, if that surely holds */
 		vx_frag_key(&fk, p);
 		fv = vx_frag_lookup(env, &fk);
-		if (fv) {
-			v.cls = fv->cls;
-			v.conf = fv->conf;
-		} else {
-			v.cls = VX_C_FRAGMENT;
-		}
-		return v;
+		return vx_frag_later(fv, p, fv ? vx_frag_now(env) : 0);
 	}
 	if (r == VX_PARSE_L4_UNKNOWN)
 		v = vx_match_proto(env, p, data_end, slot);
@@ -453,9 +566,8 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 		v.conf = VX_CONF_PORT;
 	if (p->frag == VX_FRAG_FIRST) {
 		vx_frag_key(&fk, p);
-		nv.cls = v.cls;
-		nv.conf = v.conf;
-		vx_frag_update(env, &fk, &nv);
+		vx_frag_first_run(env, &fk, vx_res(v.cls, v.conf),
+				  vx_frag_total(p, data_end), p->frag_len);
 	}
 	return v;
 }

@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 7
+#define VX_ABI_VERSION 8
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
  * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
@@ -353,9 +353,11 @@ static inline __u32 vx_flow_hash2(__u32 ea, __u32 eb, __u8 proto)
 }
 
 /*
- * vx_frags: BPF_MAP_TYPE_LRU_HASH, struct vx_frag_key -> struct vx_flow_val.
+ * vx_frags: BPF_MAP_TYPE_LRU_HASH, struct vx_frag_key -> struct vx_frag_val.
  * The verdict of a first IP fragment, for the later fragments of the same
- * datagram (RFC 791 / RFC 8200 reassembly key: addresses, protocol, id).
+ * datagram (RFC 791 / RFC 8200 reassembly key: addresses, protocol, id),
+ * with what a later fragment must fit: the datagram's length and a time
+ * after which the entry is dead (vpnxdp_classify.h, vx_frag_first()).
  */
 #define VX_FRAGS_MAX 16384u
 
@@ -366,6 +368,28 @@ struct vx_frag_key {
 	__u8 proto;
 	__u8 ipver;
 	__u8 pad[2];
+};
+
+/* Linux's ipfrag_time (30 s): a datagram not reassembled by then is gone,
+ * and its id may be used again. */
+#define VX_FRAG_TTL_NS (30ull * 1000000000ull)
+
+/* vx_frag_val.flags */
+#define VX_FRAGF_CONFLICT 0x01 /* two first fragments of different classes:
+				* the later fragments' class is unknown */
+
+struct vx_frag_val {
+	__u64 expires; /* ns on the classifier's clock (BPF: bpf_ktime_get_ns) */
+	__u32 total;   /* bytes of the datagram's fragmentable part (after the
+			* IPv4 header, after the IPv6 fragment header): from
+			* the UDP length, else the most IP allows */
+	__u32 seen;    /* bytes of it the first and later fragments carried:
+			* once they cover it, the datagram is whole and a
+			* later fragment with its key is another one's */
+	__u8 cls;      /* enum vx_class of the first fragment */
+	__u8 conf;     /* enum vx_confidence */
+	__u8 flags;    /* VX_FRAGF_* */
+	__u8 pad[5];
 };
 
 /* How an attachment's program is on its interface (vx_meta.path). */

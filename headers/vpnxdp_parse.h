@@ -92,11 +92,23 @@ struct vx_pkt {
 	__u8 frag;            /* enum vx_frag */
 	__u8 vlans;           /* VLAN tags seen */
 	__u8 tcp_flags;       /* TCP flags byte (FIN..CWR), TCP only */
-	__u8 pad[3];
+	__u8 frag_store;      /* set by the XDP program's vx_frag_first_run():
+			       * this first fragment is for its caller to
+			       * record (frag_total) */
+	__u8 pad[2];
 	/* Addresses, network order, v4 in addr[0] (for events and flows). */
 	__u32 saddr[4];
 	__u32 daddr[4];
 	__u32 frag_id;        /* IPv4 id or IPv6 fragment identification */
+	/* Fragments (frag != VX_FRAG_NONE): where this packet's part lies in
+	 * the datagram's fragmentable part (after the IPv4 header, after the
+	 * IPv6 fragment header), in bytes. */
+	__u16 frag_off;       /* offset of the part (0 for a first fragment) */
+	__u16 frag_len;       /* bytes of the part this packet holds */
+	__u16 frag_l4;        /* first fragment: bytes of the part before the
+			       * L4 header (IPv6 headers after the fragment
+			       * header; 0 for IPv4) */
+	__u32 frag_total;     /* with frag_store: vx_frag_total() */
 };
 
 /* The L4 part common to both IP versions. @l3_end is one past the last byte
@@ -206,6 +218,8 @@ static __always_inline int vx_parse_ipv4(struct vx_pkt *p, const __u8 *nh,
 		p->frag = VX_FRAG_LATER;
 	else if (frag_off & 0x2000)
 		p->frag = VX_FRAG_FIRST;
+	p->frag_off = (__u16)((frag_off & 0x1fff) * 8);
+	p->frag_len = (__u16)(tot - hlen);
 	if (p->frag == VX_FRAG_LATER)
 		return VX_PARSE_LATER_FRAG;
 
@@ -229,14 +243,12 @@ static __always_inline int vx_parse_ipv6(struct vx_pkt *p, const __u8 *nh,
 					 const void *data_end)
 {
 	const vx_ip6_t *ip6 = (const void *)nh;
-	const __u8 *cur, *l3_end;
+	const __u8 *cur, *l3_end, *part = 0;
 	__u32 plen, avail;
 	__u8 next;
 	int i;
 
-	if ((const void *)(ip6 + 1) > data_end)
-		return VX_PARSE_MALFORMED;
-	if (ip6->version != 6)
+	if ((const void *)(ip6 + 1) > data_end || ip6->version != 6)
 		return VX_PARSE_MALFORMED;
 	plen = bpf_ntohs(ip6->payload_len);
 	avail = (__u32)((const __u8 *)data_end - nh) - sizeof(*ip6);
@@ -279,6 +291,9 @@ VX_UNROLL
 			off = bpf_ntohs(fh->frag_off);
 			p->frag_id = bpf_ntohl(fh->id);
 			cur += sizeof(*fh);
+			part = cur;
+			p->frag_off = off & 0xfff8;
+			p->frag_len = (__u16)(l3_end - cur);
 			if (off & 0xfff8) {
 				p->frag = VX_FRAG_LATER;
 				p->l4proto = next;
@@ -295,6 +310,8 @@ VX_UNROLL
 			return VX_PARSE_L4_UNKNOWN;
 		default:
 			p->l4proto = next;
+			if (part)
+				p->frag_l4 = (__u16)(cur - part);
 			return vx_parse_l4(p, cur, l3_end, data_end);
 		}
 	}

@@ -248,7 +248,8 @@ static struct vpnxdp_bpf *load_notimer(const struct vx_compiled *comp)
 	if (!s)
 		return NULL;
 	s->rodata->vx_timer_on = 0;
-	if (vpnxdp_bpf__load(s) || vx_slot_write(s, 0, comp) || vx_slot_switch(s, 0, 1)) {
+	if (vpnxdp_bpf__load(s) || vx_tail_fill(s) || vx_slot_write(s, 0, comp) ||
+	    vx_slot_switch(s, 0, 1)) {
 		vpnxdp_bpf__destroy(s);
 		return NULL;
 	}
@@ -281,6 +282,8 @@ static int load_vpnxdp(const struct opts *o, struct vx_compiled *comp)
 			bpf_map__set_max_entries(fm, (__u32)o->fill);
 	}
 	err = vpnxdp_bpf__load(skel);
+	if (!err)
+		err = vx_tail_fill(skel);
 	if (err)
 		return err;
 	err = vx_slot_write(skel, 0, comp);

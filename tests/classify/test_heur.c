@@ -73,7 +73,7 @@ static int side_open(struct side *s, const char *policy)
 	}
 	vx_policy_compile(&pol, s->comp);
 	if (vx_fcache_init(&s->flows, sizeof(struct vx_flow_key), VX_FLOWS_DEFAULT) ||
-	    vx_fcache_init(&s->frags, sizeof(struct vx_frag_key), VX_FRAGS_MAX) ||
+	    vx_fcache_init_frags(&s->frags, VX_FRAGS_MAX) ||
 	    vx_fcache_init_val(&s->heur, sizeof(struct vx_flow_key),
 			       sizeof(struct vx_heur_val), VX_HEUR_FLOWS)) {
 		vx_policy_free(&pol);

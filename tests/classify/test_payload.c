@@ -32,7 +32,7 @@ int main(void)
 	int fails;
 
 	if (!comp || vx_fcache_init(&flows, sizeof(struct vx_flow_key), 1024) ||
-	    vx_fcache_init(&frags, sizeof(struct vx_frag_key), 1024)) {
+	    vx_fcache_init_frags(&frags, 1024)) {
 		printf("FAIL payload_setup: out of memory\n");
 		return 1;
 	}

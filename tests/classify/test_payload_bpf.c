@@ -159,7 +159,7 @@ int main(void)
 		struct both bo = { .b = &b };
 
 		vx_fcache_init(&flows, sizeof(struct vx_flow_key), 4096);
-		vx_fcache_init(&frags, sizeof(struct vx_frag_key), 4096);
+		vx_fcache_init_frags(&frags, 4096);
 		bo.env = (struct vx_env){ .pol = comp, .flows = &flows, .frags = &frags };
 		fails += rv_all(both_classify, &bo, "payload_diff");
 		vx_fcache_free(&flows);

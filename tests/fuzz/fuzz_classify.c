@@ -32,7 +32,7 @@ static void setup(void)
 
 	comp = calloc(1, sizeof(*comp));
 	if (!comp || vx_fcache_init(&flows, sizeof(struct vx_flow_key), 4096) ||
-	    vx_fcache_init(&frags, sizeof(struct vx_frag_key), 4096) ||
+	    vx_fcache_init_frags(&frags, 4096) ||
 	    vx_fcache_init_val(&heur, sizeof(struct vx_flow_key),
 			       sizeof(struct vx_heur_val), 4096))
 		abort();

@@ -22,10 +22,14 @@
 struct vx_env {
 	const struct vx_compiled *pol;
 	struct vx_fcache *flows;  /* key struct vx_flow_key */
-	struct vx_fcache *frags;  /* key struct vx_frag_key */
+	struct vx_fcache *frags;  /* key struct vx_frag_key, value
+				   * struct vx_frag_val */
 	struct vx_fcache *heur;   /* key struct vx_flow_key, value struct
 				   * vx_heur_val (vx_fcache_init_val); NULL:
 				   * no heuristic whatever the policy says */
+	__u64 now_ns;             /* the clock fragment entries expire by:
+				   * the caller advances it (0 throughout:
+				   * none expires) */
 };
 
 /* The userspace tables hold one slot: the slot part of an index is dropped. */
@@ -81,16 +85,22 @@ static inline void vx_fc_update(struct vx_env *env, const struct vx_flow_key *k,
 	vx_fcache_put(env->flows, k, v);
 }
 
-static inline const struct vx_flow_val *vx_frag_lookup(struct vx_env *env,
-						       const struct vx_frag_key *k)
+/* (the table's own memory, which the classifier may count bytes in) */
+static inline struct vx_frag_val *vx_frag_lookup(struct vx_env *env,
+						 const struct vx_frag_key *k)
 {
-	return vx_fcache_get(env->frags, k);
+	return (struct vx_frag_val *)vx_fcache_get_raw(env->frags, k);
 }
 
 static inline void vx_frag_update(struct vx_env *env, const struct vx_frag_key *k,
-				  const struct vx_flow_val *v)
+				  const struct vx_frag_val *v)
 {
-	vx_fcache_put(env->frags, k, v);
+	vx_fcache_put_raw(env->frags, k, v);
+}
+
+static inline __u64 vx_frag_now(struct vx_env *env)
+{
+	return env->now_ns;
 }
 
 static inline int vx_heur_on(struct vx_env *env)
@@ -117,5 +127,12 @@ static inline int vx_heur_run(struct vx_env *env, const struct vx_pkt *p,
 }
 
 #include "vpnxdp_classify.h"
+
+static inline void vx_frag_first_run(struct vx_env *env,
+				     const struct vx_frag_key *k, vx_res_t res,
+				     __u32 total, __u32 here)
+{
+	vx_frag_first(env, k, res, total, here);
+}
 
 #endif

@@ -16,6 +16,12 @@ int vx_fcache_init(struct vx_fcache *c, size_t ksize, size_t max_entries)
 	return vx_fcache_init_val(c, ksize, sizeof(struct vx_flow_val), max_entries);
 }
 
+int vx_fcache_init_frags(struct vx_fcache *c, size_t max_entries)
+{
+	return vx_fcache_init_val(c, sizeof(struct vx_frag_key),
+				  sizeof(struct vx_frag_val), max_entries);
+}
+
 void vx_fcache_free(struct vx_fcache *c)
 {
 	vx_htab_free(&c->tab);

@@ -147,7 +147,7 @@ static int load(struct env *e, __u64 interval_ns, __u32 ring, int rates_on,
 	e->skel = vx_open(&lo);
 	if (e->skel && rates_on == 2)
 		e->skel->rodata->vx_timer_on = 0;
-	if (e->skel && vpnxdp_bpf__load(e->skel)) {
+	if (e->skel && (vpnxdp_bpf__load(e->skel) || vx_tail_fill(e->skel))) {
 		vpnxdp_bpf__destroy(e->skel);
 		e->skel = NULL;
 	}

@@ -126,7 +126,7 @@ static int vx_diff_open(struct vx_diff *d, const struct vx_policy *pol,
 	memset(d, 0, sizeof(*d));
 	d->comp = comp;
 	if (vx_fcache_init(&d->flows, sizeof(struct vx_flow_key), VX_FLOWS_DEFAULT) ||
-	    vx_fcache_init(&d->frags, sizeof(struct vx_frag_key), VX_FRAGS_MAX) ||
+	    vx_fcache_init_frags(&d->frags, VX_FRAGS_MAX) ||
 	    vx_fcache_init_val(&d->heur, sizeof(struct vx_flow_key),
 			       sizeof(struct vx_heur_val), VX_HEUR_FLOWS))
 		return -1;

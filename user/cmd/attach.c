@@ -377,6 +377,8 @@ static int vx_attach_link(struct vx_attaching *at)
 		       vx_caps_hint(err, VX_CAPS_LOAD));
 		return VX_EXIT_SYSTEM;
 	}
+	if (vx_tail_fill(at->prog))
+		return VX_EXIT_SYSTEM;
 	fd = bpf_program__fd(at->prog->progs.vpnxdp_xdp);
 	if (vx_attach_pin_prog(at, fd))
 		return VX_EXIT_SYSTEM;
@@ -391,13 +393,22 @@ static int vx_attach_link(struct vx_attaching *at)
 	return err ? VX_EXIT_SYSTEM : VX_EXIT_OK;
 }
 
-/* libxdp: it loads and attaches; then the program is recorded and pinned
- * (under the dispatcher, libxdp's extension copy is the one that runs). */
+/* libxdp: it loads and attaches; then the tail call is set (until then
+ * the frames the fast path leaves are passed uncounted: libxdp loads the
+ * object itself, as an extension under the dispatcher) and the program is
+ * recorded and pinned (under the dispatcher, libxdp's extension copy is
+ * the one that runs). */
 static int vx_attach_libxdp(struct vx_attaching *at)
 {
 	int err;
 
-	at->xprog = xdp_program__from_bpf_obj(at->prog->obj, "xdp");
+	/* by name: the object's other XDP program is vpnxdp_slow(), the
+	 * entry's tail call */
+	at->xprog = xdp_program__create(&(struct xdp_program_opts){
+		.sz = sizeof(struct xdp_program_opts),
+		.obj = at->prog->obj,
+		.prog_name = "vpnxdp_xdp",
+	});
 	err = (int)libxdp_get_error(at->xprog);
 	if (err) {
 		at->xprog = NULL;
@@ -407,6 +418,8 @@ static int vx_attach_libxdp(struct vx_attaching *at)
 	err = vx_attach_result(at, vx_libxdp_on(&at->x, at->xprog));
 	if (err >= 0)
 		return err;
+	if (vx_tail_fill(at->prog))
+		return VX_EXIT_SYSTEM;
 	at->meta.path = at->x.path;
 	at->meta.multiprog = at->x.path == VX_PATH_DISPATCHER;
 	return vx_attach_pin_prog(at, xdp_program__fd(at->xprog)) ? VX_EXIT_SYSTEM

@@ -5,6 +5,8 @@
 #include <bpf/libbpf.h>
 
 #include "core/caps.h"
+#include <bpf/bpf.h>
+
 #include "core/loader.h"
 #include "core/log.h"
 #include "policy/maps.h"
@@ -51,8 +53,10 @@ static int vx_apply_opts(struct vpnxdp_bpf *s, const struct vx_load_opts *o)
 		err = bpf_map__set_max_entries(s->maps.vx_events, o->ring_size);
 	if (err)
 		vx_err("cannot size the maps: %s", strerror(-err));
-	if (!err && o->maps_only)
+	if (!err && o->maps_only) {
 		bpf_program__set_autoload(s->progs.vpnxdp_xdp, false);
+		bpf_program__set_autoload(s->progs.vpnxdp_slow, false);
+	}
 	return err;
 }
 
@@ -82,6 +86,8 @@ struct vpnxdp_bpf *vx_load(const struct vx_load_opts *o)
 	if (!s)
 		return NULL;
 	err = vpnxdp_bpf__load(s);
+	if (!err && !o->maps_only)
+		err = vx_tail_fill(s);
 	if (err) {
 		vx_err("cannot load the BPF %s: %s%s", o->maps_only ? "maps" : "program",
 		       strerror(-err), vx_caps_hint(err, VX_CAPS_LOAD));
@@ -90,6 +96,19 @@ struct vpnxdp_bpf *vx_load(const struct vx_load_opts *o)
 		return NULL;
 	}
 	return s;
+}
+
+int vx_tail_fill(struct vpnxdp_bpf *s)
+{
+	int fd = bpf_program__fd(s->progs.vpnxdp_slow), err;
+	__u32 zero = 0;
+
+	/* libbpf returns -errno */
+	err = fd < 0 ? fd : bpf_map_update_elem(bpf_map__fd(s->maps.vx_tail), &zero,
+						&fd, BPF_ANY);
+	if (err)
+		vx_err("cannot set the slow path's tail call: %s", strerror(-err));
+	return err;
 }
 
 int vx_load_policy(struct vpnxdp_bpf *s, const struct vx_policy *pol,

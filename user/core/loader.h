@@ -31,6 +31,12 @@ struct vpnxdp_bpf *vx_open(const struct vx_load_opts *o);
 /* Open, apply @o and load.  Returns NULL after printing why. */
 struct vpnxdp_bpf *vx_load(const struct vx_load_opts *o);
 
+/* Point the loaded object's tail call (vx_tail) at its slow path program:
+ * whoever loads the object calls it before the program sees a packet (a
+ * frame the fast path leaves is passed uncounted until then).  Returns 0
+ * or a negative errno (printed). */
+int vx_tail_fill(struct vpnxdp_bpf *s);
+
 /* Write @pol into slot 0 of a freshly loaded object and make it live
  * (generation 1): what attach and replay do before the first packet.
  * @c: @pol compiled, possibly adjusted (replay); NULL: compiled here.

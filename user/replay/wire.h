@@ -11,8 +11,10 @@
 #ifndef VX_REPLAY_WIRE_H
 #define VX_REPLAY_WIRE_H
 
-#include "vpnxdp_parse.h"
+/* capture.h first: libpcap's <netinet/in.h> before the UAPI <linux/in.h>
+ * of vpnxdp_parse.h, which then defers to it */
 #include "replay/capture.h"
+#include "vpnxdp_parse.h"
 
 /* vx_parse() of @fr as it was on the wire: the bytes the snap length cut are
  * zeros, an outer IP length of 0 on a frame too large for it is the frame's
