@@ -124,8 +124,8 @@ static __always_inline int vx_is_wireguard(const struct vx_pkt *p,
 /*
  * WARP is WireGuard with the message type byte 0xC1..0xC4 for 1..4, or the
  * standard type with a client id in the three reserved bytes; either way
- * the reserved bytes are not zero-filled, so the type byte and the lengths
- * are all a packet shows.  The WireGuard message type it stands for, or 0.
+ * the reserved bytes are not fixed, so the type byte and the lengths are
+ * all its header shows.  The WireGuard message type it stands for, or 0.
  */
 static __always_inline __u32 vx_warp_type(const __u8 *b)
 {
@@ -158,7 +158,9 @@ static __always_inline int vx_is_warp(const struct vx_pkt *p,
 /*
  * Anywhere else only WARP's handshake initiation and response count: their
  * exact length and all-zero mac2 (the last 16 bytes, zero unless the
- * responder is under load, whitepaper 5.4.4) leave no room for chance.  A
+ * responder is under load, whitepaper 5.4.4) after a mac1 that is not
+ * (a MAC: zero only by a 2^-128 chance, where a zero-padded payload, a DNS
+ * message say, has zeros too) leave no room for chance.  A
  * cookie reply (64 bytes, no fixed field) and data carry nothing a random
  * payload could not: they are WARP through the flow their handshake
  * identified.  Checked ahead of IKE, L2TP and ESP-in-UDP on their ports,
@@ -178,10 +180,12 @@ static __always_inline int vx_warp_handshake(const struct vx_pkt *p,
 		return 0;
 	if (!m || vx_warp_type(m) != (off == 132 ? 1u : 2u))
 		return 0;
-	m = vx_pl(p, off, 16, data_end);
+	/* mac1, then mac2 */
+	m = vx_pl(p, off - 16, 32, data_end);
 	if (!m)
 		return 0;
-	return (vx_be32(m) | vx_be32(m + 4) | vx_be32(m + 8) | vx_be32(m + 12)) == 0;
+	return (vx_be32(m) | vx_be32(m + 4) | vx_be32(m + 8) | vx_be32(m + 12)) != 0 &&
+	       (vx_be32(m + 16) | vx_be32(m + 20) | vx_be32(m + 24) | vx_be32(m + 28)) == 0;
 }
 
 /* -------------------------------------------------------------- OpenVPN */

@@ -80,6 +80,12 @@ static const struct vec vx_vectors[] = {
 	{ "warp_clientid_mac2_set", U(40000, 33333), "148 aa 0:01112233 132:00000000000000000000000000000001", OTH },
 	{ "warp_c1_149_anyport", U(40000, 33333), "149 aa 0:c1112233 133:00000000000000000000000000000000", OTH },
 	{ "warp_c1_at_92_anyport", U(40000, 33333), "92 aa 0:c1112233 76:00000000000000000000000000000000", OTH },
+	/* zero-filled payloads: mac1 zero too (a padded DNS message with an
+	 * ID of 0xC1xx or 0x01xx and flags set) */
+	{ "warp_c1_zero_filled_anyport", U(40000, 33333), "148 00 0:c1000000", OTH },
+	{ "warp_clientid_zero_filled_anyport", U(40000, 33333), "148 00 0:01230100", OTH },
+	{ "warp_c2_zero_filled_4500", U(40000, 4500), "92 00 0:c2120100", VX_C_ESP, VER },
+	{ "warp_c1_mac1_only_nonzero_anyport", U(40000, 33333), "148 00 0:c1112233 116:01", VX_C_WARP, PAY },
 	{ "warp_c5_148_anyport", U(40000, 33333), "148 aa 0:c5112233 132:00000000000000000000000000000000", OTH },
 	{ "warp_c3_cookie_anyport", U(33333, 40000), "64 aa 0:c3112233", OTH },
 	{ "warp_c4_data_anyport", U(40000, 33333), "128 aa 0:c4112233", OTH },
