@@ -215,9 +215,15 @@ vx_match_proto(struct vx_env *env, const struct vx_pkt *p,
 }
 
 /* A flow known as Tailscale stays Tailscale when its WireGuard packets
- * come: Tailscale is WireGuard plus its own discovery messages. */
+ * come: Tailscale is WireGuard plus its own discovery messages.  A flow
+ * known as WARP (by a handshake) stays WARP when its packets pass for what
+ * the ports it shares with other protocols carry (ESP-in-UDP on 4500,
+ * L2TP on 1701), or for standard WireGuard. */
 static __always_inline int vx_refines(__u8 flow_cls, __u8 pkt_cls)
 {
+	if (flow_cls == VX_C_WARP)
+		return pkt_cls == VX_C_WIREGUARD || pkt_cls == VX_C_ESP ||
+		       pkt_cls == VX_C_L2TP;
 	return flow_cls == VX_C_TAILSCALE && pkt_cls == VX_C_WIREGUARD;
 }
 

@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 8
+#define VX_ABI_VERSION 9
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
  * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
@@ -36,6 +36,7 @@ enum vx_class {
 	VX_C_TINC,
 	VX_C_OPENCONNECT,
 	VX_C_ZEROTIER,
+	VX_C_WARP, /* Cloudflare WARP: WireGuard with its own type bytes */
 	VX_NCLASS, /* classes defined today */
 };
 

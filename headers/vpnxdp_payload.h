@@ -111,17 +111,65 @@ static __always_inline int vx_wg_std(const __u8 *b, __u32 len)
 	return 0;
 }
 
-/*
- * WireGuard variants that reuse the reserved bytes (Cloudflare WARP puts a
- * client id there): recognisable only by their handshakes, whose exact
- * length and all-zero mac2 (the last 16 bytes, zero unless the responder is
- * under load, whitepaper 5.4.4) leave no room for chance.  Their data
- * packets inherit the class through the flow cache.
- */
-static __always_inline int vx_wg_variant(const struct vx_pkt *p,
-					 const void *data_end)
+static __always_inline int vx_is_wireguard(const struct vx_pkt *p,
+					   const void *data_end)
 {
-	const __u8 *m;
+	const __u8 *b = vx_pl(p, 0, 4, data_end);
+
+	return b && vx_wg_std(b, p->payload_len);
+}
+
+/* ------------------------------------------------------ Cloudflare WARP */
+
+/*
+ * WARP is WireGuard with the message type byte 0xC1..0xC4 for 1..4, or the
+ * standard type with a client id in the three reserved bytes; either way
+ * the reserved bytes are not fixed, so the type byte and the lengths are
+ * all its header shows.  The WireGuard message type it stands for, or 0.
+ */
+static __always_inline __u32 vx_warp_type(const __u8 *b)
+{
+	if (b[0] >= 0xc1 && b[0] <= 0xc4)
+		return b[0] - 0xc0;
+	if (b[0] >= 1 && b[0] <= 4 && (b[1] | b[2] | b[3]))
+		return b[0];
+	return 0;
+}
+
+/* On WARP's own port: any WARP message at WireGuard's lengths, or standard
+ * WireGuard (clients without a client id). */
+static __always_inline int vx_is_warp(const struct vx_pkt *p,
+				      const void *data_end)
+{
+	const __u8 *b = vx_pl(p, 0, 4, data_end);
+	__u32 len = p->payload_len;
+
+	if (!b)
+		return 0;
+	switch (vx_warp_type(b)) {
+	case 0: return vx_wg_std(b, len);
+	case 1: return len == 148;
+	case 2: return len == 92;
+	case 3: return len == 64;
+	}
+	return len >= 32 && ((len & 15) == 0 || len >= 32 + VX_WG_MIN_MTU);
+}
+
+/*
+ * Anywhere else only WARP's handshake initiation and response count: their
+ * exact length and all-zero mac2 (the last 16 bytes, zero unless the
+ * responder is under load, whitepaper 5.4.4) after a mac1 that is not
+ * (a MAC: zero only by a 2^-128 chance, where a zero-padded payload, a DNS
+ * message say, has zeros too) leave no room for chance.  A
+ * cookie reply (64 bytes, no fixed field) and data carry nothing a random
+ * payload could not: they are WARP through the flow their handshake
+ * identified.  Checked ahead of IKE, L2TP and ESP-in-UDP on their ports,
+ * whose checks a WARP handshake can pass.
+ */
+static __always_inline int vx_warp_handshake(const struct vx_pkt *p,
+					     const void *data_end)
+{
+	const __u8 *m = vx_pl(p, 0, 4, data_end);
 	__u32 off;
 
 	if (p->payload_len == 148)
@@ -130,23 +178,14 @@ static __always_inline int vx_wg_variant(const struct vx_pkt *p,
 		off = 76;
 	else
 		return 0;
-	m = vx_pl(p, 0, 1, data_end);
-	if (!m || m[0] != (off == 132 ? 1 : 2))
+	if (!m || vx_warp_type(m) != (off == 132 ? 1u : 2u))
 		return 0;
-	m = vx_pl(p, off, 16, data_end);
+	/* mac1, then mac2 */
+	m = vx_pl(p, off - 16, 32, data_end);
 	if (!m)
 		return 0;
-	return (vx_be32(m) | vx_be32(m + 4) | vx_be32(m + 8) | vx_be32(m + 12)) == 0;
-}
-
-static __always_inline int vx_is_wireguard(const struct vx_pkt *p,
-					   const void *data_end)
-{
-	const __u8 *b = vx_pl(p, 0, 4, data_end);
-
-	if (!b)
-		return 0;
-	return vx_wg_std(b, p->payload_len) || vx_wg_variant(p, data_end);
+	return (vx_be32(m) | vx_be32(m + 4) | vx_be32(m + 8) | vx_be32(m + 12)) != 0 &&
+	       (vx_be32(m + 16) | vx_be32(m + 20) | vx_be32(m + 24) | vx_be32(m + 28)) == 0;
 }
 
 /* -------------------------------------------------------------- OpenVPN */
@@ -298,8 +337,11 @@ static __always_inline int vx_is_ike(const struct vx_pkt *p, __u32 off,
 	if ((vx_be32(h) | vx_be32(h + 4)) == 0)
 		return 0;
 	x = h[18];
-	if (h[17] == 0x10) /* IKEv1: base, main, auth, aggressive, info, quick, new group */
-		return (x >= 1 && x <= 5) || x == 32 || x == 33;
+	/* IKEv1: base, main, auth, aggressive, info, transaction (mode config
+	 * and XAUTH, draft-ietf-ipsec-isakmp-mode-cfg: remote-access clients
+	 * send it after phase 1), quick, new group */
+	if (h[17] == 0x10)
+		return (x >= 1 && x <= 6) || x == 32 || x == 33;
 	if (h[17] == 0x20) /* IKEv2: SA_INIT .. SESSION_RESUME, INTERMEDIATE, FOLLOWUP_KE */
 		return (x >= 34 && x <= 38) || x == 43 || x == 44;
 	return 0;
@@ -309,6 +351,7 @@ static __always_inline int vx_is_ike(const struct vx_pkt *p, __u32 off,
  * UDP port shared by IKE and ESP-in-UDP (RFC 3948, usually 4500):
  * - 4 zero bytes first: the non-ESP marker, an ISAKMP header follows;
  * - a single 0xFF byte: NAT-keepalive, part of the IKE/IPsec association;
+ * - a WARP handshake (vx_warp_handshake()), which would pass for ESP;
  * - otherwise an ESP header: SPI (1..255 are reserved, RFC 4303 2.1) and
  *   sequence number.
  * Fewer than 8 bytes (other than the keepalive) cannot be judged: they stay
@@ -334,6 +377,11 @@ vx_check_natt(const struct vx_pkt *p, const void *data_end, __u8 sig_cls)
 	if (vx_be32(b) == 0) {
 		if (vx_is_ike(p, 4, data_end))
 			v.cls = VX_C_IKE;
+	} else if (vx_warp_handshake(p, data_end)) {
+		/* WARP shares the port: not NAT-T's, the any-port check
+		 * claims it */
+		v.cls = VX_C_WARP;
+		v.conf = VX_CONF_PAYLOAD;
 	} else if (vx_be32(b) > 255) {
 		v.cls = VX_C_ESP;
 	}
@@ -613,7 +661,10 @@ vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u32 cls,
 		     p->payload_len >= 8;
 		break;
 	case VX_C_L2TP:
-		ok = p->l4proto == IPPROTO_UDP && vx_is_l2tp(p, data_end);
+		/* a WARP handshake can pass for L2TPv3: the any-port check
+		 * takes it */
+		ok = p->l4proto == IPPROTO_UDP && !vx_warp_handshake(p, data_end) &&
+		     vx_is_l2tp(p, data_end);
 		break;
 	case VX_C_PPTP:
 		ok = p->l4proto == IPPROTO_TCP && vx_is_pptp_ctrl(p, data_end);
@@ -634,6 +685,9 @@ vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u32 cls,
 		break;
 	case VX_C_ZEROTIER:
 		ok = p->l4proto == IPPROTO_UDP && vx_confirm_zerotier(p, data_end);
+		break;
+	case VX_C_WARP:
+		ok = p->l4proto == IPPROTO_UDP && vx_is_warp(p, data_end);
 		break;
 	default: /* SSTP (inside TLS), or nothing to check */
 		ok = -1;
@@ -671,17 +725,22 @@ VX_SUBPROG vx_res_t vx_find_udp(const struct vx_pkt *p, const void *data_end)
 		return VX_NOT_FOUND;
 	/* a miss falls through to the checks below: their first byte is
 	 * random and may be any of these.  A byte added here must be added
-	 * to VX_FIND_UDP_FIRST (vx_find_udp_may()) too. */
+	 * to VX_FIND_UDP_FIRST (vx_find_udp_may(); from 128 on, to its own
+	 * test) too. */
 	switch (b[0]) {
 	case 1: case 2: case 3: case 4: {
 		const __u8 *w = vx_pl(p, 0, 4, data_end);
 
 		if (w && vx_wg_std(w, p->payload_len))
 			return vx_found(VX_C_WIREGUARD) | VX_RES_SELF;
-		if (vx_wg_variant(p, data_end))
-			return vx_found(VX_C_WIREGUARD);
+		if (vx_warp_handshake(p, data_end))
+			return vx_found(VX_C_WARP);
 		break;
 	}
+	case 0xc1: case 0xc2:
+		if (vx_warp_handshake(p, data_end))
+			return vx_found(VX_C_WARP);
+		break;
 	case VX_OVPN_HARD_RESET_CLIENT_V1 << 3:
 	case VX_OVPN_HARD_RESET_SERVER_V1 << 3:
 	case VX_OVPN_HARD_RESET_CLIENT_V2 << 3:
@@ -740,7 +799,8 @@ VX_SUBPROG vx_res_t vx_find_tcp(const struct vx_pkt *p, const void *data_end)
  * means surely not, and the XDP program's fast path then skips the payload
  * stage (a function call) for it: that is most traffic.  Each must stay a
  * superset of its function's hits: a first byte vx_find_udp() dispatches on
- * belongs in VX_FIND_UDP_FIRST, and the checks behind its length test are
+ * belongs in VX_FIND_UDP_FIRST (or, from 128 on, in vx_find_udp_may()'s
+ * own test), and the checks behind its length test are
  * repeated here whole (they are a few loads).  tests/fuzz/fuzz_classify.c
  * checks the superset on every input it makes.
  */
@@ -764,7 +824,8 @@ static __always_inline int vx_find_udp_may(const struct vx_pkt *p,
 		return 0;
 	c = b[0];
 	if (c < 64 ? (VX_FIND_UDP_FIRST(0) >> c) & 1 :
-	    c < 128 ? (VX_FIND_UDP_FIRST(1) >> (c - 64)) & 1 : 0)
+	    c < 128 ? (VX_FIND_UDP_FIRST(1) >> (c - 64)) & 1 :
+	    c == 0xc1 || c == 0xc2) /* WARP's handshakes */
 		return 1;
 	if (p->payload_len < 28)
 		return 0;

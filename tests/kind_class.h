@@ -25,6 +25,7 @@ static const unsigned int kind_class[PKT_K_NKIND] = {
 	[PKT_K_GRE_V0] = VX_C_OTHER,
 	[PKT_K_SSTP] = VX_C_OTHER, /* sstp is off by default */
 	[PKT_K_DNS] = VX_C_OTHER,
+	[PKT_K_WARP] = VX_C_WARP,
 };
 
 #endif

@@ -597,6 +597,7 @@ enum pkt_kind {
 	PKT_K_GRE_V0,      /* IP proto 47, GRE v0 0x0800: not PPTP */
 	PKT_K_SSTP,        /* TCP 443, TLS ClientHello-like bytes */
 	PKT_K_DNS,         /* UDP 53 query: not VPN */
+	PKT_K_WARP,        /* UDP 2408, WARP handshake initiation (type 0xC1) */
 	PKT_K_NKIND,
 };
 
@@ -620,6 +621,7 @@ static const struct {
 	[PKT_K_GRE_V0] = { "gre_v0_ip_proto47", PKT_P_GRE, 0 },
 	[PKT_K_SSTP] = { "sstp_tcp443", PKT_P_TCP, 443 },
 	[PKT_K_DNS] = { "dns_udp53", PKT_P_UDP, 53 },
+	[PKT_K_WARP] = { "warp_udp2408", PKT_P_UDP, 2408 },
 };
 
 #define PKT_CLIENT_PORT 40123
@@ -696,6 +698,15 @@ static inline size_t pkt_kind_l4(uint8_t *o, enum pkt_kind k, bool reply)
 		memcpy(pl, "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
 			   "\x07" "example" "\x03" "com" "\x00\x00\x01\x00\x01", 29);
 		return pkt_udp(o, sp, dp, pl, 29);
+	case PKT_K_WARP:
+		/* WireGuard's initiation with WARP's type byte and a client id
+		 * (reply: the response, 0xC2 at 92 bytes) */
+		n = pkt_wg_init(pl);
+		pl[0] = reply ? 0xc2 : 0xc1;
+		pl[1] = 0x5a; pl[2] = 0x17; pl[3] = 0x9e;
+		if (reply)
+			n = 92;
+		return pkt_udp(o, sp, dp, pl, n);
 	default:
 		return 0;
 	}

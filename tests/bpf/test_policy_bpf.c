@@ -224,6 +224,15 @@ static void test_rules(void)
 	      1, 0, 0, 0);
 	check("bpf_policy_class_action_line_still_works", "ike drop\n", PKT_K_IKE, 6, true,
 	      VX_C_IKE, false, 1, 1, 0, 0);
+	/* WARP is a class of its own: its rule drops it, WireGuard's does not */
+	check("bpf_policy_warp_drop", "warp drop\n", PKT_K_WARP, 4, false, VX_C_WARP, false,
+	      1, 1, 0, 0);
+	check("bpf_policy_warp_drop_v6_reply", "warp drop\n", PKT_K_WARP, 6, true, VX_C_WARP,
+	      false, 1, 1, 0, 0);
+	check("bpf_policy_wireguard_drop_leaves_warp", "wireguard drop\n", PKT_K_WARP, 4, false,
+	      VX_C_WARP, true, 1, 0, 0, 0);
+	check("bpf_policy_warp_drop_leaves_wireguard", "warp drop\n", PKT_K_WG, 4, false,
+	      VX_C_WIREGUARD, true, 1, 0, 0, 0);
 }
 
 static void test_rate(void)

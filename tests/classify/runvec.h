@@ -96,13 +96,34 @@ static inline int rv_all(vx_classify_fn fn, void *ctx, const char *suite)
 		{ TCPS(40000, 443, 0x10), "16 aa 0:000e38 11:0000000000", VX_C_OPENVPN, PAY },
 		{ { .proto = IPPROTO_TCP, .sport = 40000, .dport = 443, .tcp_flags = 0x10, .swap = 1 }, "0 00", VX_C_OPENVPN, PAY },
 		{ TCPS(40000, 443, 0x18), "300 aa 0:012a20", VX_C_OPENVPN, PAY });
-	/* a WireGuard variant: its data (reserved bytes set) is known only
-	 * through its handshake, in both directions */
-	fails += RV_SEQ(fn, ctx, suite, "flow_wg_variant", 2,
-		{ UDPS(40001, 2408), "128 aa 0:04112233", OTH },
-		{ UDPS(40001, 2408), "148 aa 0:01112233 132:00000000000000000000000000000000", VX_C_WIREGUARD, PAY },
-		{ UDPS(40001, 2408), "128 aa 0:04112233", VX_C_WIREGUARD, PAY },
-		{ { .proto = IPPROTO_UDP, .sport = 40001, .dport = 2408, .swap = 1 }, "96 aa 0:04445566", VX_C_WIREGUARD, PAY });
+	/* WARP off its port: data and cookie replies are known only through
+	 * the flow's handshake, in both directions */
+	fails += RV_SEQ(fn, ctx, suite, "flow_warp_anyport", 2,
+		{ UDPS(40001, 33408), "128 aa 0:c4112233", OTH },
+		{ UDPS(40001, 33408), "148 aa 0:c1112233 132:00000000000000000000000000000000", VX_C_WARP, PAY },
+		{ { .proto = IPPROTO_UDP, .sport = 40001, .dport = 33408, .swap = 1 }, "64 aa 0:c3445566", VX_C_WARP, PAY },
+		{ UDPS(40001, 33408), "128 aa 0:c4112233", VX_C_WARP, PAY },
+		{ { .proto = IPPROTO_UDP, .sport = 40001, .dport = 33408, .swap = 1 }, "96 aa 0:04445566", VX_C_WARP, PAY });
+	/* WARP on NAT-T's port: after its handshake, its data (which passes
+	 * for ESP-in-UDP) stays warp; an IPsec flow beside it stays esp */
+	fails += RV_SEQ(fn, ctx, suite, "flow_warp_4500", 240,
+		{ UDPS(40002, 4500), "128 aa 0:c4112233", VX_C_ESP, VER },
+		{ UDPS(40002, 4500), "148 aa 0:c1112233 132:00000000000000000000000000000000", VX_C_WARP, PAY },
+		{ UDPS(40002, 4500), "128 aa 0:c4112233", VX_C_WARP, VER },
+		{ { .proto = IPPROTO_UDP, .sport = 40002, .dport = 4500, .swap = 1 }, "96 aa 0:c4445566", VX_C_WARP, VER },
+		{ UDPS(40003, 4500), "128 aa 0:c0ffee0100000001", VX_C_ESP, VER },
+		{ UDPS(40003, 4500), "68 00 0:00000000" IKE2, VX_C_IKE, VER });
+	/* on L2TP's port: data that passes for L2TPv3 and data that does not */
+	fails += RV_SEQ(fn, ctx, suite, "flow_warp_1701", 241,
+		{ UDPS(40004, 1701), "148 aa 0:c1132233 132:00000000000000000000000000000000", VX_C_WARP, PAY },
+		{ UDPS(40004, 1701), "128 aa 0:c4132233", VX_C_WARP, VER },
+		{ UDPS(40004, 1701), "128 aa 0:c4102233", VX_C_WARP, PAY },
+		{ UDPS(40005, 1701), "60 00 0:c8020060", VX_C_L2TP, VER });
+	/* on IKE's port: data contradicts IKE, the flow makes it warp */
+	fails += RV_SEQ(fn, ctx, suite, "flow_warp_500", 242,
+		{ UDPS(40006, 500), "92 aa 0:c2112233 76:00000000000000000000000000000000", VX_C_WARP, PAY },
+		{ UDPS(40006, 500), "128 aa 0:c4112233", VX_C_WARP, PAY },
+		{ UDPS(40007, 500), "64 00 0:" IKE2, VX_C_IKE, VER });
 	/* Tailscale: disco, then WireGuard on the same socket stays tailscale */
 	fails += RV_SEQ(fn, ctx, suite, "flow_tailscale", 3,
 		{ UDPS(40100, 40101), "128 aa 0:04000000", VX_C_WIREGUARD, PAY },

@@ -73,7 +73,7 @@ int main(void)
 	printf("PASS payload_bpf_load\n");
 	fails = rv_all(bpf_classify, &b, "payload_bpf");
 
-	/* a flow cache of 16 entries: 40 WireGuard variant flows, each known
+	/* a flow cache of 16 entries: 40 WARP flows off WARP's port, each known
 	 * only by its handshake; the cache holds at most 16 of them (LRU),
 	 * and the latest still classifies its data */
 	br_close(&b);
@@ -88,14 +88,14 @@ int main(void)
 
 		for (int i = 0; i < 40; i++) {
 			struct cr_spec s = { .proto = IPPROTO_UDP, .sport = (uint16_t)(20000 + i),
-					     .dport = 2408, .host = 7 };
+					     .dport = 33408, .host = 7 };
 
 			bad += rv_check(bpf_classify, &b, "payload_bpf_lru", "handshake", &s,
-					"148 aa 0:01112233 132:00000000000000000000000000000000",
-					VX_C_WIREGUARD, PAY);
+					"148 aa 0:c1112233 132:00000000000000000000000000000000",
+					VX_C_WARP, PAY);
 			if (i == 39)
 				bad += rv_check(bpf_classify, &b, "payload_bpf_lru", "latest_data", &s,
-						"128 aa 0:04112233", VX_C_WIREGUARD, PAY);
+						"128 aa 0:c4112233", VX_C_WARP, PAY);
 		}
 		while (bpf_map_get_next_key(bpf_map__fd(b.skel->maps.vx_flows), prev, &next) == 0) {
 			k = next;

@@ -56,11 +56,59 @@ static const struct vec vx_vectors[] = {
 	{ "wg_data_reserved_anyport", U(40000, 40404), "128 aa 0:04010000", OTH },
 	{ "wg_type5_51820", U(40000, 51820), "128 aa 0:05000000", OTH },
 	{ "wg_data_16_anyport", U(40000, 40404), "16 aa 0:04000000", OTH },
-	/* WireGuard with a client id in the reserved bytes (WARP) */
-	{ "wg_variant_init", U(40000, 2408), "148 aa 0:01112233 132:00000000000000000000000000000000", VX_C_WIREGUARD, PAY },
-	{ "wg_variant_resp", U(2408, 40000), "92 aa 0:02112233 76:00000000000000000000000000000000", VX_C_WIREGUARD, PAY },
-	{ "wg_variant_mac2_set", U(40000, 2408), "148 aa 0:01112233 132:00000000000000000000000000000001", OTH },
-	{ "wg_variant_data", U(40000, 2408), "128 aa 0:04112233", OTH },
+	/* Cloudflare WARP on its port 2408: type 0xC1..0xC4 (or 1..4 with a
+	 * client id in the reserved bytes) at WireGuard's lengths */
+	{ "warp_c1_init_2408", U(40000, 2408), "148 aa 0:c1112233 132:00000000000000000000000000000000", VX_C_WARP, VER },
+	{ "warp_c2_resp_2408_reply", U(2408, 40000), "92 aa 0:c2112233", VX_C_WARP, VER },
+	{ "warp_c3_cookie_2408", U(2408, 40000), "64 aa 0:c3112233", VX_C_WARP, VER },
+	{ "warp_c4_data_2408", U(40000, 2408), "128 aa 0:c4112233", VX_C_WARP, VER },
+	{ "warp_c4_keepalive_2408_v6", U6(40000, 2408), "32 aa 0:c4000000", VX_C_WARP, VER },
+	{ "warp_clientid_data_2408", U(40000, 2408), "128 aa 0:04112233", VX_C_WARP, VER },
+	{ "warp_plain_wg_2408", U(40000, 2408), "148 aa 0:01000000", VX_C_WARP, VER },
+	{ "warp_c5_2408", U(40000, 2408), "128 aa 0:c5112233", OTH },
+	{ "warp_c0_2408", U(40000, 2408), "128 aa 0:c0112233", OTH },
+	{ "warp_c1_147_2408", U(40000, 2408), "147 aa 0:c1112233", OTH },
+	{ "warp_c2_93_2408", U(2408, 40000), "93 aa 0:c2112233", OTH },
+	{ "warp_c4_unaligned_2408", U(40000, 2408), "130 aa 0:c4112233", OTH },
+	{ "warp_c4_16_2408", U(40000, 2408), "16 aa 0:c4112233", OTH },
+	/* elsewhere: handshakes at their exact length with a zero mac2 */
+	{ "warp_c1_init_anyport", U(40000, 33333), "148 aa 0:c1112233 132:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_c2_resp_anyport_v6", U6(33333, 40000), "92 aa 0:c2112233 76:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_clientid_init_anyport", U(40000, 33333), "148 aa 0:01112233 132:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_clientid_resp_anyport", U(33333, 40000), "92 aa 0:02112233 76:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_c1_mac2_set_anyport", U(40000, 33333), "148 aa 0:c1112233 132:00000000000000000000000000000001", OTH },
+	{ "warp_clientid_mac2_set", U(40000, 33333), "148 aa 0:01112233 132:00000000000000000000000000000001", OTH },
+	{ "warp_c1_149_anyport", U(40000, 33333), "149 aa 0:c1112233 133:00000000000000000000000000000000", OTH },
+	{ "warp_c1_at_92_anyport", U(40000, 33333), "92 aa 0:c1112233 76:00000000000000000000000000000000", OTH },
+	/* zero-filled payloads: mac1 zero too (a padded DNS message with an
+	 * ID of 0xC1xx or 0x01xx and flags set) */
+	{ "warp_c1_zero_filled_anyport", U(40000, 33333), "148 00 0:c1000000", OTH },
+	{ "warp_clientid_zero_filled_anyport", U(40000, 33333), "148 00 0:01230100", OTH },
+	{ "warp_c2_zero_filled_4500", U(40000, 4500), "92 00 0:c2120100", VX_C_ESP, VER },
+	{ "warp_c1_mac1_only_nonzero_anyport", U(40000, 33333), "148 00 0:c1112233 116:01", VX_C_WARP, PAY },
+	{ "warp_c5_148_anyport", U(40000, 33333), "148 aa 0:c5112233 132:00000000000000000000000000000000", OTH },
+	{ "warp_c3_cookie_anyport", U(33333, 40000), "64 aa 0:c3112233", OTH },
+	{ "warp_c4_data_anyport", U(40000, 33333), "128 aa 0:c4112233", OTH },
+	{ "warp_clientid_data_anyport", U(40000, 33333), "128 aa 0:04112233", OTH },
+	/* on IKE's port: ahead of IKE, which stays itself */
+	{ "warp_c1_init_500", U(40000, 500), "148 aa 0:c1112233 132:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_c2_resp_500_reply_v6", U6(500, 40000), "92 aa 0:c2112233 76:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_c1_mac2_set_500", U(40000, 500), "148 aa 0:c1112233 132:00000000000000000000000000000001", OTH },
+	{ "warp_c4_data_500", U(40000, 500), "128 aa 0:c4112233", OTH },
+	{ "ike_v2_148_500", U(40000, 500), "148 00 0:" IKE2, VX_C_IKE, VER },
+	/* on NAT-T's port: ahead of ESP-in-UDP; data alone stays ESP */
+	{ "warp_c1_init_4500", U(40000, 4500), "148 aa 0:c1112233 132:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_clientid_resp_4500_v6", U6(4500, 40000), "92 aa 0:02112233 76:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_c1_mac2_set_4500", U(40000, 4500), "148 aa 0:c1112233 132:00000000000000000000000000000001", VX_C_ESP, VER },
+	{ "warp_c4_data_4500", U(40000, 4500), "128 aa 0:c4112233", VX_C_ESP, VER },
+	{ "warp_c1_147_4500", U(40000, 4500), "147 aa 0:c1112233 131:00000000000000000000000000000000", VX_C_ESP, VER },
+	{ "natt_esp_148_4500", U(40000, 4500), "148 aa 0:c0ffee0100000001 132:00000000000000000000000000000000", VX_C_ESP, VER },
+	/* on L2TP's port: ahead of L2TPv3, whose version nibble a client id
+	 * can carry */
+	{ "warp_c1_init_1701", U(40000, 1701), "148 aa 0:c1132233 132:00000000000000000000000000000000", VX_C_WARP, PAY },
+	{ "warp_c1_mac2_set_1701", U(40000, 1701), "148 aa 0:c1132233 132:00000000000000000000000000000001", VX_C_L2TP, VER },
+	{ "warp_c4_data_1701", U(40000, 1701), "128 aa 0:c4122233", OTH },
+	{ "l2tp_v3_148_1701", U(40000, 1701), "148 00 0:00030000", VX_C_L2TP, VER },
 
 	/* OpenVPN over UDP: port match needs an opcode 1..11 */
 	{ "ovpn_udp_1194_data_v2", U(40000, 1194), "100 aa 0:48", VX_C_OPENVPN, VER },
@@ -92,6 +140,20 @@ static const struct vec vx_vectors[] = {
 	{ "ike_v2_500", U(500, 500), "64 00 0:" IKE2, VX_C_IKE, VER },
 	{ "ike_v1_500_reply", U(500, 10500), "80 00 0:" IKE1, VX_C_IKE, VER },
 	{ "ike_v2_anyport", U(40000, 40500), "64 00 0:" IKE2, VX_C_IKE, PAY },
+	/* any source port to 500 and to 4500 (behind the non-ESP marker) */
+	{ "ike_v2_oddsport_500", U(40000, 500), "64 00 0:" IKE2, VX_C_IKE, VER },
+	{ "ike_v2_oddsport_500_v6", U6(40000, 500), "64 00 0:" IKE2, VX_C_IKE, VER },
+	{ "ike_v2_4500sport_500", U(4500, 500), "64 00 0:" IKE2, VX_C_IKE, VER },
+	{ "ike_v2_500_to_oddport_v6", U6(500, 40000), "64 00 0:" IKE2, VX_C_IKE, VER },
+	{ "ike_v2_oddsport_4500", U(40000, 4500), "68 00 0:00000000" IKE2, VX_C_IKE, VER },
+	{ "ike_v2_oddsport_4500_v6", U6(40000, 4500), "68 00 0:00000000" IKE2, VX_C_IKE, VER },
+	{ "ike_v2_4500_to_oddport_v6", U6(4500, 40000), "68 00 0:00000000" IKE2, VX_C_IKE, VER },
+	/* on 4500 without the marker an ISAKMP header is an ESP SPI */
+	{ "ike_v2_4500_no_marker_is_esp", U(40000, 4500), "64 00 0:" IKE2, VX_C_ESP, VER },
+	/* IKEv1 transaction exchange (6: mode config, XAUTH) */
+	{ "ike_v1_transaction_oddsport_500", U(40000, 500), "80 00 0:" IKE1 " 18:06", VX_C_IKE, VER },
+	{ "ike_v1_transaction_natt_v6", U6(40000, 4500), "84 00 0:00000000" IKE1 " 22:06", VX_C_IKE, VER },
+	{ "ike_v1_exchange7", U(40000, 500), "80 00 0:" IKE1 " 18:07", OTH },
 	{ "ike_v2_v6", U6(500, 500), "100 00 0:" IKE2, VX_C_IKE, VER },
 	{ "ike_bad_version", U(500, 500), "64 00 0:" IKE2 " 17:30", OTH },
 	{ "ike_bad_exchange", U(500, 500), "64 00 0:" IKE2 " 18:02", OTH },
@@ -240,7 +302,8 @@ static inline int vec_payload(const char *spec, uint8_t *out, size_t max)
 	}
 	/* ISAKMP length: where the header starts (after a NAT-T marker) */
 	if (strstr(spec, IKE2) || strstr(spec, IKE1)) {
-		size_t h = strstr(spec, "0:00000000" IKE2) ? 4 : 0;
+		size_t h = strstr(spec, "0:00000000" IKE2) ||
+			   strstr(spec, "0:00000000" IKE1) ? 4 : 0;
 
 		if (!strstr(spec, "24:"))
 			cr_put32(out + h + 24, (uint32_t)(len - h));

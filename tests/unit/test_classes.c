@@ -103,6 +103,19 @@ int main(void)
 	result(ok_now, why, "classes_setup");
 	if (!ok_now)
 		return 1;
+	/* class ids are the counters' rows: appended classes keep the ids
+	 * before them, and their names parse back to them */
+	begin();
+	expect(VX_C_ZEROTIER == 15 && VX_C_WARP == VX_C_ZEROTIER + 1,
+	       "warp is id %d after zerotier %d", VX_C_WARP, VX_C_ZEROTIER);
+	expect(vx_class_parse("warp") == VX_C_WARP, "\"warp\" parses to %d",
+	       vx_class_parse("warp"));
+	expect(strcmp(vx_class_name(VX_C_WARP), "warp") == 0, "id %d is named %s",
+	       VX_C_WARP, vx_class_name(VX_C_WARP));
+	expect(VX_CLASS_IS_VPN(VX_C_WARP), "warp is not a VPN class a rule can act on");
+	expect(vx_class_parse("WARP") < 0 && vx_class_parse("war") < 0,
+	       "class names parse loosely");
+	result(ok_now, why, "class_warp_id_and_name");
 	vx_policy_init(&pol);
 	for (unsigned int c = 1; c < VX_NCLASS; c++) {
 		const char *n = vx_class_name(c);

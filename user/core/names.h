@@ -26,6 +26,7 @@ static const char *const vx_class_names[VX_NCLASS] = {
 	[VX_C_TINC] = "tinc",
 	[VX_C_OPENCONNECT] = "openconnect",
 	[VX_C_ZEROTIER] = "zerotier",
+	[VX_C_WARP] = "warp",
 };
 
 static const char *const vx_conf_names[VX_NCONF] = {

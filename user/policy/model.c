@@ -36,6 +36,9 @@ static const struct vx_sigdef vx_default_sigs[] = {
 	 * tinc's UDP data has nothing to check and counts by port only */
 	{ VX_C_TAILSCALE, VX_SK_UDP, 0, true, 41641, 41641 },
 	{ VX_C_ZEROTIER, VX_SK_UDP, 0, true, 9993, 9993 },
+	/* Cloudflare WARP's endpoint port; on 500, 1701 and 4500, which it
+	 * also uses, its handshakes tell it from IKE, L2TP and ESP */
+	{ VX_C_WARP, VX_SK_UDP, 0, true, 2408, 2408 },
 	{ VX_C_TINC, VX_SK_TCP, 0, true, 655, 655 },
 	{ VX_C_TINC, VX_SK_UDP, 0, true, 655, 655 },
 	/* GlobalProtect: ESP in UDP on a port of its own */
