@@ -325,6 +325,11 @@ static int vx_attach_pin_prog(struct vx_attaching *at, int prog_fd)
 	err = vx_attach_meta_write(at);
 	if (!err)
 		err = vx_pin_put(prog_fd, at->tmp_fd, "prog");
+	/* its slow path (the tail call's program), whose maps the pin checks
+	 * read without the privilege to look a program up by id */
+	if (!err)
+		err = vx_pin_put(bpf_program__fd(at->prog->progs.vpnxdp_slow), at->tmp_fd,
+				 "slow");
 	if (err)
 		vx_err("cannot pin the program into %s/%s: %s", VX_PIN_ROOT, at->tmp,
 		       strerror(-err));

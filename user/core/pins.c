@@ -185,38 +185,25 @@ static bool vx_ids_have(const __u32 *ids, __u32 n, __u32 id)
 	return false;
 }
 
-/* The maps of the program that @ids' (@n) vx_tail reaches (the XDP
- * program's slow path, a program of its own: bpf/maps.bpf.h), into @out;
- * returns how many.  0 where there is no such table or it is empty. */
-static __u32 vx_tail_map_ids(const __u32 *ids, __u32 n, __u32 *out, __u32 max)
+/* The maps of the pinned slow path ("slow": the program the XDP program's
+ * tail call reaches, bpf/maps.bpf.h), into @out; returns how many, 0 where
+ * it is missing or not vpnxdp's.  Read from its pin: looking a program up
+ * by id takes a privilege the exporter does not have. */
+static __u32 vx_slow_map_ids(struct vx_pins *p, __u32 *out, __u32 max)
 {
-	struct bpf_prog_info pi;
-	struct bpf_map_info mi;
-	__u32 len, zero = 0, prog_id = 0, got = 0;
-	int fd, pfd;
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info), got = 0;
+	int fd = vx_pin_get(p->dir_fd, "slow");
 
-	for (__u32 i = 0; i < n && !prog_id; i++) {
-		fd = bpf_map_get_fd_by_id(ids[i]);
-		if (fd < 0)
-			continue;
-		memset(&mi, 0, sizeof(mi));
-		len = sizeof(mi);
-		if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0 &&
-		    mi.type == BPF_MAP_TYPE_PROG_ARRAY && !strcmp(mi.name, "vx_tail") &&
-		    bpf_map_lookup_elem(fd, &zero, &prog_id) != 0)
-			prog_id = 0;
-		close(fd);
-	}
-	pfd = prog_id ? bpf_prog_get_fd_by_id(prog_id) : -1;
-	if (pfd < 0)
+	if (fd < 0)
 		return 0;
-	memset(&pi, 0, sizeof(pi));
-	pi.nr_map_ids = max;
-	pi.map_ids = (__u64)(unsigned long)out;
-	len = sizeof(pi);
-	if (bpf_obj_get_info_by_fd(pfd, &pi, &len) == 0)
-		got = pi.nr_map_ids < max ? pi.nr_map_ids : max;
-	close(pfd);
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = max;
+	info.map_ids = (__u64)(unsigned long)out;
+	if (vx_bpf_fd_kind(fd) == 'p' && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+	    !strcmp(info.name, "vpnxdp_slow") && info.type == BPF_PROG_TYPE_XDP)
+		got = info.nr_map_ids < max ? info.nr_map_ids : max;
+	close(fd);
 	return got;
 }
 
@@ -255,7 +242,7 @@ static void vx_prog_check(struct vx_pins *p, const __u32 *want, int nwant)
 			   "(%u; the tags differ or the ids do)", info.id, p->meta.prog_id);
 	}
 	n = info.nr_map_ids < VX_MAX_MAP_IDS ? info.nr_map_ids : VX_MAX_MAP_IDS;
-	nt = vx_tail_map_ids(ids, n, tids, VX_MAX_MAP_IDS);
+	nt = vx_slow_map_ids(p, tids, VX_MAX_MAP_IDS);
 	for (int i = 0; i < nwant; i++)
 		if (!vx_ids_have(ids, n, want[i]) && !vx_ids_have(tids, nt, want[i]))
 			vx_corrupt(p, "prog: program %u does not use the maps pinned "
