@@ -14,6 +14,7 @@
 
 #include "vpnxdp_common.h"
 #include "vpnxdp_payload.h"
+#include "vpnxdp_tunnel.h"
 #include "maps.bpf.h"
 
 /* The BPF side finds its tables through the maps; the context is for the
@@ -189,6 +190,31 @@ static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 				 p->payload_len, p->l4proto, sig);
 }
 
+__noinline __u32 vx_tunnel_global(struct xdp_md *ctx, __u32 t, __u32 slot);
+
+static __always_inline __u32 vx_tunnel_run(struct vx_env *env, const void *data,
+					   const void *data_end, __u32 t,
+					   __u32 slot)
+{
+	(void)data;
+	(void)data_end;
+	return vx_tunnel_global(env->ctx, t, slot);
+}
+
 #include "vpnxdp_classify.h"
+
+/* A tunnel layer (vx_tunnel_step()) as a global function, for the same
+ * reason as the payload stage: the parser it runs is verified once here,
+ * not under every path of the classifier after it.  Only vx_slow() calls
+ * it: the fast path defers every tunnel. */
+__noinline __u32 vx_tunnel_global(struct xdp_md *ctx, __u32 t, __u32 slot)
+{
+	struct vx_env env = { ctx };
+
+	if (!ctx)
+		return 0;
+	return vx_tunnel_step(&env, (void *)(long)ctx->data,
+			      (void *)(long)ctx->data_end, t, slot & 1);
+}
 
 #endif /* VPNXDP_HOOKS_BPF_H */
