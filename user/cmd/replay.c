@@ -77,6 +77,15 @@ static int vx_replay_json(const struct vx_flows *f)
 			json_object_set_new(o, "classes", cl);
 		}
 		/* Notes, only when there is something to note. */
+		if (fl->encap[VX_ENC_NONE] != fl->packets - fl->uncounted) {
+			json_t *en = json_object();
+
+			for (int k = 0; k < VX_NENC; k++)
+				if (fl->encap[k])
+					json_object_set_new(en, vx_encap_names[k],
+							    json_integer((json_int_t)fl->encap[k]));
+			json_object_set_new(o, "encap", en);
+		}
 		if (fl->truncated)
 			json_object_set_new(o, "truncated", json_integer((json_int_t)fl->truncated));
 		if (fl->uncounted)
@@ -130,8 +139,32 @@ static void vx_replay_text(const struct vx_flows *f)
 		}
 		if (fl->truncated)
 			printf("  (%llu truncated)", (unsigned long long)fl->truncated);
+		for (int k = VX_ENC_NONE + 1; k < VX_NENC; k++)
+			if (fl->encap[k])
+				printf("  (%llu in %s)", (unsigned long long)fl->encap[k],
+				       vx_encap_names[k]);
 		putchar('\n');
 	}
+}
+
+/* Per class, the frames that came through a tunnel, by the outermost
+ * encapsulation; one line, only when there were any. */
+static void vx_replay_encap_summary(FILE *out, const struct vx_flows *f)
+{
+	const char *sep = "tunnelled (class in encapsulation: frames): ";
+	int any = 0;
+
+	for (int c = 0; c < VX_MAX_CLASS; c++)
+		for (int k = VX_ENC_NONE + 1; k < VX_NENC; k++) {
+			if (!f->cls_encap[c][k])
+				continue;
+			fprintf(out, "%s%s in %s: %llu", sep, vx_class_name((unsigned int)c),
+				vx_encap_names[k], (unsigned long long)f->cls_encap[c][k]);
+			sep = "; ";
+			any = 1;
+		}
+	if (any)
+		fputc('\n', out);
 }
 
 /* One line on what was read and what is in no flow.  On stdout after the
@@ -145,6 +178,7 @@ static void vx_replay_summary(FILE *out, const struct vx_flows *f, int ncap)
 		ncap == 1 ? "" : "s", f->n, (unsigned long long)f->dropped,
 		(unsigned long long)f->not_ip, (unsigned long long)f->no_ip_addr,
 		(unsigned long long)f->not_run, (unsigned long long)f->truncated);
+	vx_replay_encap_summary(out, f);
 }
 
 /* A frame cut by the capture's snap length: its IP header claims bytes that

@@ -27,6 +27,9 @@ struct vx_flow {
 	__u64 cls[VX_MAX_CLASS];         /* frames per class */
 	__u8 conf_seen[VX_MAX_CLASS];    /* per class, bit (1 << confidence)
 					  * for each confidence seen */
+	__u64 encap[VX_NENC];            /* counted frames by outermost
+					  * encapsulation (the flow is the
+					  * outer packet's) */
 };
 
 struct vx_flows {
@@ -40,6 +43,8 @@ struct vx_flows {
 	__u64 no_ip_addr; /* malformed: shorter than a link-layer header, or IP
 			   * headers too broken for addresses */
 	__u64 not_run;    /* the kernel would not run them (size) */
+	/* every counted frame, per class, by outermost encapsulation */
+	__u64 cls_encap[VX_MAX_CLASS][VX_NENC];
 };
 
 int vx_flows_init(struct vx_flows *f);
