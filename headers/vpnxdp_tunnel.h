@@ -30,9 +30,12 @@
 #define VX_UDP_VXLAN_LINUX 8472
 #define VX_UDP_GENEVE 6081
 
-/* Is @dport a UDP tunnel's?  (The fast path defers these.) */
+/* Is @dport a UDP tunnel's?  (The fast path defers these: one range
+ * compare first, as most ports are outside 2152-8472.) */
 static __always_inline int vx_tunnel_port(__u16 dport)
 {
+	if ((__u16)(dport - VX_UDP_GTPU) > VX_UDP_VXLAN_LINUX - VX_UDP_GTPU)
+		return 0;
 	return dport == VX_UDP_VXLAN || dport == VX_UDP_VXLAN_LINUX ||
 	       dport == VX_UDP_GENEVE || dport == VX_UDP_GTPU;
 }
