@@ -294,7 +294,7 @@ static __always_inline int vx_fast_l4(struct vx_env *env, struct vx_fast *f,
 		if (plen < 8 || plen > room)
 			return VX_FAST_SLOW;
 		/* VXLAN, GENEVE, GTP-U: vx_tunnel()'s to look into */
-		if (vx_tunnel_port(((__u16)l4[2] << 8) | l4[3]))
+		if (vx_tunnel_port(bpf_ntohs(*(const __u16 *)(l4 + 2))))
 			return VX_FAST_SLOW;
 		at->off = (__u32)(l4 + 8 - data);
 		q->payload_len = plen - 8;

@@ -32,9 +32,10 @@
 
 /* Is @dport a UDP tunnel's?  (The fast path defers these: one range
  * compare first, as most ports are outside 2152-8472.) */
-static __always_inline int vx_tunnel_port(__u16 dport)
+static __always_inline int vx_tunnel_port(__u32 dport)
 {
-	if ((__u16)(dport - VX_UDP_GTPU) > VX_UDP_VXLAN_LINUX - VX_UDP_GTPU)
+	/* (32-bit: below 2152 wraps to far above) */
+	if (dport - VX_UDP_GTPU > VX_UDP_VXLAN_LINUX - VX_UDP_GTPU)
 		return 0;
 	return dport == VX_UDP_VXLAN || dport == VX_UDP_VXLAN_LINUX ||
 	       dport == VX_UDP_GENEVE || dport == VX_UDP_GTPU;
