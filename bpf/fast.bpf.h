@@ -293,6 +293,9 @@ static __always_inline int vx_fast_l4(struct vx_env *env, struct vx_fast *f,
 		plen = ((__u32)l4[4] << 8) | l4[5];
 		if (plen < 8 || plen > room)
 			return VX_FAST_SLOW;
+		/* VXLAN, GENEVE, GTP-U: vx_tunnel()'s to look into */
+		if (vx_tunnel_port(bpf_ntohs(*(const __u16 *)(l4 + 2))))
+			return VX_FAST_SLOW;
 		at->off = (__u32)(l4 + 8 - data);
 		q->payload_len = plen - 8;
 		return VX_FAST_NEXT;
@@ -307,6 +310,13 @@ static __always_inline int vx_fast_l4(struct vx_env *env, struct vx_fast *f,
 		q->payload_len = room - off;
 		return VX_FAST_NEXT;
 	}
+	/* IP-in-IP and GRE version 0 (PPTP's is 1) are tunnels for
+	 * vx_tunnel() to look into */
+	if (f->l4proto == IPPROTO_IPIP || f->l4proto == IPPROTO_IPV6)
+		return VX_FAST_SLOW;
+	if (f->l4proto == IPPROTO_GRE &&
+	    (room < 2 || (const void *)(l4 + 2) > data_end || !(l4[1] & 7)))
+		return VX_FAST_SLOW;
 	/* IPv6 extension headers (and "no next header") are
 	 * vx_parse_ipv6()'s to walk */
 	if (f->ipver == 6 &&

@@ -15,6 +15,7 @@
 #include "vpnxdp_common.h"
 #include "vpnxdp_payload.h"
 #include "vpnxdp_heur.h"
+#include "vpnxdp_tunnel.h"
 #include "maps.bpf.h"
 
 /* The BPF side finds its tables through the maps; the context is for the
@@ -237,6 +238,17 @@ static __always_inline int vx_heur_run(struct vx_env *env,
 			      p->l4proto | (from_lo ? 1u << 8 : 0));
 }
 
+__noinline __u32 vx_tunnel_global(struct xdp_md *ctx, __u32 t, __u32 slot);
+
+static __always_inline __u32 vx_tunnel_run(struct vx_env *env, const void *data,
+					   const void *data_end, __u32 t,
+					   __u32 slot)
+{
+	(void)data;
+	(void)data_end;
+	return vx_tunnel_global(env->ctx, t, slot);
+}
+
 #include "vpnxdp_classify.h"
 
 /* Record the first fragment @p (vx_slow()'s, frag_store set) classified
@@ -250,6 +262,20 @@ __noinline int vx_frag_store(const struct vx_pkt *p, vx_res_t res)
 	vx_frag_key(&fk, p);
 	vx_frag_first(0, &fk, vx_res_plain(res), p->frag_total, p->frag_len);
 	return 0;
+}
+
+/* A tunnel layer (vx_tunnel_step()) as a global function, for the same
+ * reason as the payload stage: the parser it runs is verified once here,
+ * not under every path of the classifier after it.  Only vx_slow() calls
+ * it: the fast path defers every tunnel. */
+__noinline __u32 vx_tunnel_global(struct xdp_md *ctx, __u32 t, __u32 slot)
+{
+	struct vx_env env = { ctx };
+
+	if (!ctx)
+		return 0;
+	return vx_tunnel_step(&env, (void *)(long)ctx->data,
+			      (void *)(long)ctx->data_end, t, slot & 1);
 }
 
 #endif /* VPNXDP_HOOKS_BPF_H */

@@ -44,6 +44,7 @@ __noinline vx_res_t vx_slow(struct xdp_md *ctx, struct vx_pkt *out, __u32 slot,
 	out->frag = p.frag;
 	out->vlans = p.vlans;
 	out->tcp_flags = p.tcp_flags;
+	out->encap = p.encap;
 	__builtin_memcpy(out->saddr, p.saddr, sizeof(p.saddr));
 	__builtin_memcpy(out->daddr, p.daddr, sizeof(p.daddr));
 	out->frag_id = p.frag_id;

@@ -202,10 +202,12 @@ vx_policy_judge(const struct vx_pkt *p, __u32 slot, __u32 *cls)
 /* Count a packet of class @cls seen with confidence @conf, which action
  * @act (enum vx_action) took for @reason; @judged: a policy slot judged it
  * (a VPN class, not disabled), counted in @slot's verdicts even when the
- * action is `pass`, which leaves the other counters alone. */
+ * action is `pass`, which leaves the other counters alone.  @encap: the
+ * outermost enum vx_encap (VX_ENC_NONE, a constant on the fast path, costs
+ * nothing). */
 static __always_inline void vx_count(__u32 cls, __u32 conf, __u64 len,
 				     __u32 slot, __u8 act, __u8 reason,
-				     bool judged)
+				     bool judged, __u32 encap)
 {
 	struct vx_counters *c = bpf_map_lookup_elem(&vx_counters, &cls);
 
@@ -219,6 +221,8 @@ static __always_inline void vx_count(__u32 cls, __u32 conf, __u64 len,
 	c->bytes += len;
 	if (conf < VX_NCONF)
 		c->conf[conf]++;
+	if (encap && encap < VX_NENC)
+		c->encap[encap]++;
 	if (act == VX_ACT_DROP) {
 		c->dropped++;
 		if (reason == VX_R_RATE)
@@ -257,7 +261,7 @@ __noinline int vx_verdict(struct xdp_md *ctx, const struct vx_pkt *p,
 	if (VX_CLASS_IS_VPN(cls))
 		j = vx_policy_judge(p, slot, &cls);
 	vx_count(cls, conf, ctx->data_end - ctx->data, slot, j.action, j.reason,
-		 VX_CLASS_IS_VPN(cls));
+		 VX_CLASS_IS_VPN(cls), p->encap);
 	if (j.action == VX_ACT_PASS)
 		return XDP_PASS;
 	if (j.action == VX_ACT_DROP) {

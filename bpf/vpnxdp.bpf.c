@@ -82,7 +82,7 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 			break;
 		}
 	}
-	vx_count(cls, conf, f.len, slot, act, VX_R_RULE, judged);
+	vx_count(cls, conf, f.len, slot, act, VX_R_RULE, judged, VX_ENC_NONE);
 	if (act == VX_ACT_DROP) {
 		if (!vx_ev_shut()) {
 			vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);

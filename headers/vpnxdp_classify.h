@@ -27,6 +27,10 @@
  *                           __u32 sig);
  *       vx_payload_stage() of vpnxdp_payload.h, however the includer
  *       wants it run (the XDP program: as a global function)
+ *   __u32 vx_tunnel_run(struct vx_env *, const void *data,
+ *                       const void *data_end, __u32 t, __u32 slot);
+ *       vx_tunnel_step() of vpnxdp_tunnel.h, however the includer wants
+ *       it run (the XDP program: as a global function)
  *   struct vx_frag_val *vx_frag_lookup(struct vx_env *,
  *                                      const struct vx_frag_key *);
  *       the entry is writable: later fragments count their bytes in it
@@ -72,6 +76,7 @@
 #include "vpnxdp_parse.h"
 #include "vpnxdp_payload.h"
 #include "vpnxdp_heur.h"
+#include "vpnxdp_tunnel.h"
 
 struct vx_env;
 static __always_inline const struct vx_sig *vx_sig_lookup(struct vx_env *env,
@@ -90,6 +95,9 @@ vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
 static __always_inline void vx_fc_update(struct vx_env *env,
 					 const struct vx_flow_key *k, __u32 hash,
 					 const struct vx_flow_val *v);
+static __always_inline __u32 vx_tunnel_run(struct vx_env *env, const void *data,
+					   const void *data_end, __u32 t,
+					   __u32 slot);
 static __always_inline struct vx_frag_val *
 vx_frag_lookup(struct vx_env *env, const struct vx_frag_key *k);
 static __always_inline void vx_frag_update(struct vx_env *env,
@@ -541,6 +549,59 @@ static __always_inline void vx_frag_first(struct vx_env *env,
 	vx_frag_update(env, k, &nv);
 }
 
+/*
+ * One layer: the packet at @t in the frame [data, data_end) (0: the frame
+ * itself, else what this returned before) parsed, and if it is a tunnel,
+ * VX_TUN() of the packet inside, with the outermost encapsulation so far
+ * (a PPPoE or MPLS link under the tunnel counts); else 0.  The classifier
+ * takes at most VX_MAX_TUNNELS steps and parses the packet it ends at (if
+ * that does not parse, the frame is other).  An IP protocol the policy
+ * maps to a class of its own (GRE, 4, 41: not the default PPTP entry) is
+ * that VPN and is not looked into, as PPTP's GRE and L2TP never are.
+ */
+static __always_inline __u32 vx_tunnel_step(struct vx_env *env,
+					    const void *data,
+					    const void *data_end, __u32 t,
+					    __u32 slot)
+{
+	const __u8 *cls;
+	struct vx_pkt q = {};
+	__u32 n, enc;
+	int r;
+
+	r = vx_parse_from(&q, (const __u8 *)data +
+			  vx_clamp(VX_TUN_OFF(t), VX_MAX_PAYLOAD_OFF),
+			  t ? VX_TUN_TYPE(t) : VX_AT_ETH, data_end);
+	n = vx_tunnel(&q, r, data, data_end);
+	if (!n)
+		return 0;
+	if (q.l4proto != IPPROTO_UDP) {
+		cls = vx_proto_lookup(env, vx_proto_index(slot, q.l4proto));
+		if (cls && *cls && *cls != VX_C_PPTP)
+			return 0;
+	}
+	enc = VX_TUN_KIND(t) ? VX_TUN_KIND(t) : q.encap ? q.encap : VX_TUN_KIND(n);
+	if (VX_TUN_TYPE(n) == VX_TUN_ETH) {
+		/* the inner frame's link layer here, so that the classifier
+		 * parses only an IP packet at a variable offset (what keeps
+		 * the XDP program's verification small); no IP in it: not a
+		 * tunnel worth looking into, the outer packet is classified */
+		const __u8 *eth = (const __u8 *)data +
+				  vx_clamp(VX_TUN_OFF(n), VX_MAX_PAYLOAD_OFF);
+		const __u8 *nh;
+		__u32 ver, off;
+
+		__builtin_memset(&q, 0, sizeof(q));
+		if (vx_parse_l2(&q, eth, data_end, &nh, &ver))
+			return 0;
+		off = (__u32)(nh - (const __u8 *)data);
+		if (off > VX_MAX_PAYLOAD_OFF)
+			return 0;
+		n = VX_TUN(off, VX_TUN_IP, 0);
+	}
+	return (n & 0x00ffffffu) | enc << 24;
+}
+
 /* Classify the frame [data, data_end) with the policy in @slot.  @p is
  * filled with what the parser found (for counters and events). */
 static __always_inline struct vx_verdict
@@ -550,7 +611,37 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	struct vx_verdict v = { VX_C_OTHER, VX_CONF_PORT };
 	struct vx_frag_val *fv;
 	struct vx_frag_key fk;
-	int r = vx_parse(p, data, data_end);
+	const __u8 *nh = data;
+	__u32 t = 0, n, ver = 0;
+	int r;
+
+	/* the packet inside the tunnels, if any: caches and fragments are
+	 * keyed by it (vpnxdp_tunnel.h) */
+	for (int i = 0; i < VX_MAX_TUNNELS; i++) {
+		n = vx_tunnel_run(env, data, data_end, t, slot);
+		if (!n)
+			break;
+		t = n;
+	}
+	/* vx_tunnel_step() leaves an IP packet, parsed here once for every
+	 * frame (one copy of the IP parser for the verifier) */
+	if (t) {
+		nh = (const __u8 *)data + vx_clamp(VX_TUN_OFF(t), VX_MAX_PAYLOAD_OFF);
+		p->encap = (__u8)VX_TUN_KIND(t);
+		r = 0;
+	} else {
+		r = vx_parse_l2(p, data, data_end, &nh, &ver);
+	}
+	/* The IP header at an offset the verifier does not know either way
+	 * (a difference of packet pointers is an unknown scalar to it): the
+	 * tunnelled and the plain frame are then one state from here on, so
+	 * the classifier after the parser is verified once, not once each. */
+	if (!r) {
+		__u32 off = (__u32)(nh - (const __u8 *)data);
+
+		nh = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
+		r = vx_parse_ip(p, nh, ver, data_end);
+	}
 
 	if (r == VX_PARSE_LATER_FRAG) {
 		/* the class of its first fragment, if that surely holds */

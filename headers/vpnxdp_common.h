@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 9
+#define VX_ABI_VERSION 10
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
  * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
@@ -247,6 +247,24 @@ struct vx_config {
 #define VX_HEUR_OVPN_OBFS 0x01 /* XOR-scrambled OpenVPN (vpnxdp_heur.h) */
 
 /* How sure the classifier is of a class (counted per class). */
+/*
+ * Encapsulations the parser looks through (headers/vpnxdp_parse.h).  A
+ * tunnelled packet is counted under the outermost one: an operator asks
+ * "what reached me over which link", and one kind per packet keeps the
+ * counts adding up to the class's packets.  Names in user/core/names.h.
+ */
+enum vx_encap {
+	VX_ENC_NONE = 0,
+	VX_ENC_PPPOE,
+	VX_ENC_MPLS,
+	VX_ENC_IPIP,   /* IP protocol 4 or 41, in IPv4 or IPv6 */
+	VX_ENC_GRE,    /* version 0 (RFC 2784/2890) */
+	VX_ENC_VXLAN,
+	VX_ENC_GENEVE,
+	VX_ENC_GTPU,
+	VX_NENC,
+};
+
 enum vx_confidence {
 	VX_CONF_PORT = 0,     /* signature matched, nothing in the payload to judge */
 	VX_CONF_VERIFIED = 1, /* signature matched and the payload confirms it */
@@ -274,6 +292,10 @@ struct vx_counters {
 	 * packet was judged by one whole policy.  Here rather than in a map
 	 * of its own so that a packet pays one per-CPU lookup, not two. */
 	__u64 slot_verdict[VX_NSLOTS][2];
+	/* packets by outermost enum vx_encap.  The program leaves
+	 * [VX_ENC_NONE] at 0 (the common frame pays no increment); readers
+	 * derive it as packets minus the rest (vx_counters_encap_none()). */
+	__u64 encap[VX_NENC];
 };
 
 /*

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Packet parsing shared by the XDP program and userspace: Ethernet with up to
- * two VLAN tags, IPv4 (with options) or IPv6 (with its extension-header
- * chain), then the L4 header of UDP, TCP, ESP, AH or GRE.
+ * two VLAN tags, then a PPPoE session or an MPLS label stack if present,
+ * IPv4 (with options) or IPv6 (with its extension-header chain), then the L4
+ * header of UDP, TCP, ESP, AH or GRE.  Tunnels above L3 (IP-in-IP, GRE,
+ * VXLAN, GENEVE, GTP-U) are vpnxdp_tunnel.h's.
  *
  * Plain static inline C over a (data, data_end) pair: every read is bounds
  * checked against data_end the way the BPF verifier wants it, so the same
@@ -23,6 +25,8 @@
 #include <linux/tcp.h>
 #include <bpf/bpf_endian.h>
 
+#include "vpnxdp_common.h"
+
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
@@ -34,12 +38,32 @@
 #else
 #define VX_UNROLL
 #endif
+/* A loop kept a loop for the BPF target: the verifier walks its bounded
+ * iterations over one copy of the code. */
+#if defined(__clang__)
+#define VX_NOUNROLL _Pragma("nounroll")
+#else
+#define VX_NOUNROLL
+#endif
 
 #ifndef ETH_P_8021AD
 #define ETH_P_8021AD 0x88A8
 #endif
 
 #define VX_MAX_VLANS 2
+/* MPLS labels walked to the bottom of the stack; a deeper stack is not
+ * looked into (fail open). */
+#define VX_MAX_MPLS 4
+
+#ifndef ETH_P_PPP_SES
+#define ETH_P_PPP_SES 0x8864
+#endif
+#ifndef ETH_P_MPLS_UC
+#define ETH_P_MPLS_UC 0x8847
+#endif
+#ifndef ETH_P_MPLS_MC
+#define ETH_P_MPLS_MC 0x8848
+#endif
 /* IPv6 extension headers walked before giving up (fail open: the packet is
  * then "other" and passed). Linux itself accepts long chains; real traffic
  * rarely carries more than two. */
@@ -95,7 +119,8 @@ struct vx_pkt {
 	__u8 frag_store;      /* set by the XDP program's vx_frag_first_run():
 			       * this first fragment is for its caller to
 			       * record (frag_total) */
-	__u8 pad[2];
+	__u8 encap;           /* outermost enum vx_encap looked through */
+	__u8 pad[1];
 	/* Addresses, network order, v4 in addr[0] (for events and flows). */
 	__u32 saddr[4];
 	__u32 daddr[4];
@@ -319,20 +344,70 @@ VX_UNROLL
 	return VX_PARSE_MALFORMED;
 }
 
-/* Parse a frame starting at its Ethernet header.  Fills @p as far as the
- * headers go; the return value says how far that was. */
-static __always_inline int vx_parse(struct vx_pkt *p, const void *data,
-				    const void *data_end)
+static __always_inline void vx_set_encap(struct vx_pkt *p, __u8 kind)
 {
-	const vx_eth_t *eth = data;
-	const __u8 *nh;
+	if (!p->encap)
+		p->encap = kind;
+}
+
+/*
+ * A PPPoE session header (RFC 2516) at @nh: version/type 0x11, code 0
+ * (session data), then PPP's protocol field.  Only IPv4 (0x0021) and IPv6
+ * (0x0057) are IP; LCP, IPCP and the rest are not.  Returns the IP header
+ * or NULL.
+ */
+static __always_inline const __u8 *vx_pppoe_ip(const __u8 *nh,
+					       const void *data_end)
+{
+	__u16 len, ppp;
+
+	/* ver/type, code, session id (2), length (2), PPP protocol (2),
+	 * and the IP version nibble the protocol field promises */
+	if ((const void *)(nh + 9) > data_end)
+		return 0;
+	if (nh[0] != 0x11 || nh[1] != 0)
+		return 0;
+	len = ((__u16)nh[4] << 8) | nh[5];
+	ppp = ((__u16)nh[6] << 8) | nh[7];
+	if (len < 2 || !((ppp == 0x0021 && (nh[8] >> 4) == 4) ||
+			 (ppp == 0x0057 && (nh[8] >> 4) == 6)))
+		return 0;
+	return nh + 8;
+}
+
+/* An MPLS label stack at @nh: the header after its bottom-of-stack entry
+ * within VX_MAX_MPLS labels, or NULL. */
+static __always_inline const __u8 *vx_mpls_ip(const __u8 *nh,
+					      const void *data_end)
+{
+VX_UNROLL
+	for (int i = 0; i < VX_MAX_MPLS; i++) {
+		if ((const void *)(nh + 4) > data_end)
+			return 0;
+		nh += 4;
+		if (nh[-2] & 1) /* S: bottom of stack */
+			return nh;
+	}
+	return 0;
+}
+
+/*
+ * The link layer from the Ethernet header at @eth: VLAN tags, then a PPPoE
+ * session or an MPLS stack if there is one.  Returns 0 with the IP header
+ * in *@nh and the IP version it must have in *@ver (0: by its first nibble,
+ * MPLS says no more), or why there is no IP packet.
+ */
+static __always_inline int vx_parse_l2(struct vx_pkt *p, const __u8 *eth,
+				       const void *data_end, const __u8 **nh,
+				       __u32 *ver)
+{
+	const __u8 *cur = eth + sizeof(struct ethhdr);
 	__u16 proto;
 	int i;
 
-	if ((const void *)(eth + 1) > data_end)
+	if ((const void *)cur > data_end)
 		return VX_PARSE_MALFORMED;
-	proto = eth->h_proto;
-	nh = (const __u8 *)(eth + 1);
+	proto = ((const vx_eth_t *)eth)->h_proto;
 
 VX_UNROLL
 	for (i = 0; i < VX_MAX_VLANS; i++) {
@@ -340,18 +415,85 @@ VX_UNROLL
 		    proto != bpf_htons(ETH_P_8021AD))
 			break;
 		/* TCI (2), encapsulated protocol (2) */
-		if ((const void *)(nh + 4) > data_end)
+		if ((const void *)(cur + 4) > data_end)
 			return VX_PARSE_MALFORMED;
-		proto = *(const vx_be16_t *)(nh + 2);
-		nh += 4;
+		proto = *(const vx_be16_t *)(cur + 2);
+		cur += 4;
 		p->vlans++;
 	}
 
-	if (proto == bpf_htons(ETH_P_IP))
+	*nh = cur;
+	if (proto == bpf_htons(ETH_P_IP)) {
+		*ver = 4;
+		return 0;
+	}
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		*ver = 6;
+		return 0;
+	}
+	/* Not IP unless the session or label stack is sound: anything
+	 * else (PPPoE discovery, LCP, a pseudowire) stays other. */
+	if (proto == bpf_htons(ETH_P_PPP_SES)) {
+		cur = vx_pppoe_ip(cur, data_end);
+		*ver = 0; /* vx_pppoe_ip() matched the nibble to PPP's field */
+		vx_set_encap(p, VX_ENC_PPPOE);
+	} else if (proto == bpf_htons(ETH_P_MPLS_UC) ||
+		   proto == bpf_htons(ETH_P_MPLS_MC)) {
+		cur = vx_mpls_ip(cur, data_end);
+		*ver = 0;
+		vx_set_encap(p, VX_ENC_MPLS);
+	} else {
+		return VX_PARSE_NOT_IP;
+	}
+	if (!cur)
+		return VX_PARSE_NOT_IP;
+	*nh = cur;
+	return 0;
+}
+
+/* The IP packet at @nh, of version @ver (0: as its first nibble says). */
+static __always_inline int vx_parse_ip(struct vx_pkt *p, const __u8 *nh,
+				       __u32 ver, const void *data_end)
+{
+	if ((const void *)(nh + 1) > data_end)
+		return VX_PARSE_MALFORMED;
+	if (!ver)
+		ver = nh[0] >> 4;
+	if (ver == 4)
 		return vx_parse_ipv4(p, nh, data_end);
-	if (proto == bpf_htons(ETH_P_IPV6))
+	if (ver == 6)
 		return vx_parse_ipv6(p, nh, data_end);
 	return VX_PARSE_NOT_IP;
+}
+
+/* What a packet starts with, for vx_parse_from(). */
+#define VX_AT_ETH 1u /* an Ethernet header */
+#define VX_AT_IP 2u  /* an IP header, version by its first nibble */
+
+/* Parse a packet starting at @start, an Ethernet frame or (@at VX_AT_IP) an
+ * IP packet.  Fills @p as far as the headers go; the return value says how
+ * far that was. */
+static __always_inline int vx_parse_from(struct vx_pkt *p, const __u8 *start,
+					 __u32 at, const void *data_end)
+{
+	const __u8 *nh = start;
+	__u32 ver = 0;
+	int r;
+
+	if (at == VX_AT_ETH) {
+		r = vx_parse_l2(p, start, data_end, &nh, &ver);
+		if (r)
+			return r;
+	}
+	return vx_parse_ip(p, nh, ver, data_end);
+}
+
+/* Parse a frame starting at its Ethernet header (the outer packet: the
+ * classifier looks into tunnels with vpnxdp_tunnel.h). */
+static __always_inline int vx_parse(struct vx_pkt *p, const void *data,
+				    const void *data_end)
+{
+	return vx_parse_from(p, data, VX_AT_ETH, data_end);
 }
 
 #endif /* VPNXDP_PARSE_H */

@@ -14,6 +14,8 @@
 typedef int (*vx_classify_fn)(void *ctx, const uint8_t *f, size_t len,
 			      int *cls, int *conf);
 
+#include "classify/tunnels.h"
+
 static inline int rv_check(vx_classify_fn fn, void *ctx, const char *suite,
 			   const char *name, const struct cr_spec *s,
 			   const char *pl, int want_cls, int want_conf)
@@ -165,6 +167,7 @@ static inline int rv_all(vx_classify_fn fn, void *ctx, const char *suite)
 		{ { .v6 = 1, .proto = IPPROTO_UDP, .sport = 500, .dport = 500, .frag_first = 1, .frag_id = 0x10001 }, "64 00 0:" IKE2 " 24:00000360", VX_C_IKE, VER },
 		{ { .v6 = 1, .proto = IPPROTO_UDP, .frag_off = 8, .frag_id = 0x10001 }, "200 aa", VX_C_IKE, VER },
 		{ { .v6 = 1, .proto = IPPROTO_UDP, .frag_off = 8, .frag_id = 0x10002 }, "200 aa", VX_C_FRAGMENT, PRT });
+	fails += rv_tunnels(fn, ctx, suite);
 	return fails;
 }
 

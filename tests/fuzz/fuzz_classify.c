@@ -9,7 +9,12 @@
  * Half the inputs are raw frames; the other half are wrapped in valid
  * Ethernet/IP/UDP-or-TCP headers first (ports and IP version from the first
  * bytes) so that the fuzzer spends its time in the payload checks rather
- * than rediscovering header checksums and lengths.  Also checks
+ * than rediscovering header checksums and lengths; inputs whose first byte
+ * ends in 0xe are wrapped in a tunnel (tests/classify/tunnels.h, chosen by
+ * the second byte) around the rest, so the tunnel parsers see frames whose
+ * outer headers hold.  With VX_FUZZ_SEEDS=DIR the crafted tunnelled
+ * frames of tunnels.h are written to DIR first (test_fuzz.sh passes its
+ * corpus).  Also checks
  * what must hold for every input: a known class and confidence, that
  * "other" never comes with a payload-only confidence, and that the fast
  * path's prefilters (vx_find_udp_may, vx_find_tcp_may) cover every hit of
@@ -19,8 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "classify_user.h"
 #include "classify/craft.h"
+#include "classify/runvec.h"
 
 static struct vx_compiled *comp;
 static struct vx_fcache flows, frags, heur;
@@ -47,6 +55,35 @@ static void setup(void)
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Seeds: every tunnelled frame of tunnels.h, as a raw frame. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *dir = getenv("VX_FUZZ_SEEDS");
+	uint8_t f[CR_MAX];
+	char path[4096];
+
+	(void)argc;
+	(void)argv;
+	for (size_t i = 0; dir && i < TUN_NVECTORS; i++) {
+		size_t n = tun_build(f, &tun_vectors[i], 1);
+		FILE *o;
+
+		snprintf(path, sizeof(path), "%s/tunnel_%s", dir, tun_vectors[i].name);
+		if (!n || !(o = fopen(path, "wb")))
+			continue;
+		fwrite(f, 1, n, o);
+		fclose(o);
+	}
+	return 0;
+}
+
+/* The tunnels the third mode wraps in (tun_wrap1() names). */
+static const char *const fuzz_wraps[] = {
+	"qinq pppoe", "mpls2", "ip4", "ip6", "gre", "grecks", "greteb",
+	"vxlan", "geneve", "geneveip", "gtpu", "gtpuext",
+};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -72,6 +109,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t plen = size - 6 > 1400 ? 1400 : size - 6;
 
 		size = cr_build(frame, &s, data + 6, plen);
+		if (!size)
+			return 0;
+		data = frame;
+	} else if (size >= 17 && (data[0] & 0x0f) == 0x0e) {
+		/* tunnel: [mode][wrap] then an Ethernet frame (at least a
+		 * header's worth) to wrap */
+		static uint8_t frame[CR_MAX + 128];
+		const char *w = fuzz_wraps[data[1] % (sizeof(fuzz_wraps) / sizeof(fuzz_wraps[0]))];
+		size_t n = size - 2 > 1400 ? 1400 : size - 2;
+		int eth = 1;
+
+		size = tun_wrap1(frame, w, data + 2, n, &eth);
 		if (!size)
 			return 0;
 		data = frame;

@@ -17,11 +17,12 @@ if ! make --no-print-directory -s "$bin" >/dev/null 2>build/fuzz_build.log; then
 fi
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
-# seeds: the shared captures' frames are not needed; libFuzzer starts from
-# nothing and the classifier's early checks are shallow
+# seeds: the shared captures' frames are not needed (the classifier's
+# early checks are shallow); the crafted tunnelled frames are, for the
+# tunnel parsers behind them (VX_FUZZ_SEEDS: the fuzzer writes them)
 # a crashing input is kept under build/fuzz/ (not in the work tree)
 mkdir -p build/fuzz/artifacts
-out=$("$bin" -max_total_time="$secs" -max_len=2048 -timeout=5 -print_final_stats=1 \
+out=$(VX_FUZZ_SEEDS=$corpus "$bin" -max_total_time="$secs" -max_len=2048 -timeout=5 -print_final_stats=1 \
 	-artifact_prefix=build/fuzz/artifacts/ "$corpus" 2>&1)
 rc=$?
 runs=$(echo "$out" | sed -n 's/^stat::number_of_executed_units: *//p')

@@ -54,6 +54,9 @@ static inline vx_res_t vx_payload_run(struct vx_env *env, const struct vx_pkt *p
 	return vx_payload_stage(p, data_end, sig);
 }
 
+static inline __u32 vx_tunnel_run(struct vx_env *env, const void *data,
+				  const void *data_end, __u32 t, __u32 slot);
+
 /* No filter in front of the userspace table: every flow may be there. */
 static inline int vx_fc_maybe(struct vx_env *env, __u32 hash)
 {
@@ -133,6 +136,12 @@ static inline void vx_frag_first_run(struct vx_env *env,
 				     __u32 total, __u32 here)
 {
 	vx_frag_first(env, k, res, total, here);
+}
+
+static inline __u32 vx_tunnel_run(struct vx_env *env, const void *data,
+				  const void *data_end, __u32 t, __u32 slot)
+{
+	return vx_tunnel_step(env, data, data_end, t, slot);
 }
 
 #endif

@@ -78,6 +78,15 @@ static int vx_replay_json(const struct vx_flows *f)
 			json_object_set_new(o, "classes", cl);
 		}
 		/* Notes, only when there is something to note. */
+		if (fl->encap[VX_ENC_NONE] != fl->packets - fl->uncounted) {
+			json_t *en = json_object();
+
+			for (int k = 0; k < VX_NENC; k++)
+				if (fl->encap[k])
+					json_object_set_new(en, vx_encap_names[k],
+							    json_integer((json_int_t)fl->encap[k]));
+			json_object_set_new(o, "encap", en);
+		}
 		if (fl->truncated)
 			json_object_set_new(o, "truncated", json_integer((json_int_t)fl->truncated));
 		if (fl->uncounted)
@@ -135,8 +144,32 @@ static void vx_replay_text(const struct vx_flows *f)
 			printf("  (%llu truncated)", (unsigned long long)fl->truncated);
 		if (fl->not_run)
 			printf("  (%llu not run: size)", (unsigned long long)fl->not_run);
+		for (int k = VX_ENC_NONE + 1; k < VX_NENC; k++)
+			if (fl->encap[k])
+				printf("  (%llu in %s)", (unsigned long long)fl->encap[k],
+				       vx_encap_names[k]);
 		putchar('\n');
 	}
+}
+
+/* Per class, the frames that came through a tunnel, by the outermost
+ * encapsulation; one line, only when there were any. */
+static void vx_replay_encap_summary(FILE *out, const struct vx_flows *f)
+{
+	const char *sep = "tunnelled (class in encapsulation: frames): ";
+	int any = 0;
+
+	for (int c = 0; c < VX_MAX_CLASS; c++)
+		for (int k = VX_ENC_NONE + 1; k < VX_NENC; k++) {
+			if (!f->cls_encap[c][k])
+				continue;
+			fprintf(out, "%s%s in %s: %llu", sep, vx_class_name((unsigned int)c),
+				vx_encap_names[k], (unsigned long long)f->cls_encap[c][k]);
+			sep = "; ";
+			any = 1;
+		}
+	if (any)
+		fputc('\n', out);
 }
 
 /* One line on what was read and what is in no flow.  On stdout after the
@@ -157,6 +190,7 @@ static void vx_replay_summary(FILE *out, const struct vx_flows *f, int ncap)
 		fprintf(out, "%s %s x%llu", i ? "," : ":", f->skip_why[i].why,
 			(unsigned long long)f->skip_why[i].n);
 	fputs(")\n", out);
+	vx_replay_encap_summary(out, f);
 }
 
 /* How to print. */

@@ -13,6 +13,17 @@
 #include "core/names.h"
 #include "core/pins.h"
 
+/* packets by outermost encapsulation: {"none": n, "vxlan": n, ...} */
+static json_t *vx_stats_encap_json(const struct vx_counters *c)
+{
+	json_t *o = json_object();
+
+	for (int k = 0; k < VX_NENC; k++)
+		json_object_set_new(o, vx_encap_names[k],
+				    json_integer((json_int_t)c->encap[k]));
+	return o;
+}
+
 static int vx_stats_json(const char *ifname, const struct vx_config *cfg,
 			 const struct vx_counters *cnt)
 {
@@ -37,6 +48,7 @@ static int vx_stats_json(const char *ifname, const struct vx_config *cfg,
 		for (int k = 0; k < VX_NCONF; k++)
 			json_object_set_new(o, vx_conf_names[k],
 					    json_integer((json_int_t)cnt[c].conf[k]));
+		json_object_set_new(o, "encap", vx_stats_encap_json(&cnt[c]));
 		json_object_set_new(protos, vx_class_name((unsigned int)c), o);
 	}
 	json_object_set_new(root, "protocols", protos);
@@ -58,6 +70,31 @@ static const int vx_stats_conf_cols[] = { VX_CONF_VERIFIED, VX_CONF_PORT,
 #define VX_STATS_NCONF_COLS \
 	(sizeof(vx_stats_conf_cols) / sizeof(vx_stats_conf_cols[0]))
 _Static_assert(VX_STATS_NCONF_COLS == VX_NCONF, "every confidence has a column");
+
+/* Packets by outermost encapsulation, for the classes that had any
+ * tunnelled packet (a second table: most links have none). */
+static void vx_stats_encap_text(const struct vx_counters *cnt)
+{
+	int any = 0;
+
+	for (int c = 0; c < VX_NCLASS; c++)
+		if (cnt[c].packets != cnt[c].encap[VX_ENC_NONE])
+			any = 1;
+	if (!any)
+		return;
+	printf("\n%-11s", "encap");
+	for (int k = 0; k < VX_NENC; k++)
+		printf(" %10s", vx_encap_names[k]);
+	putchar('\n');
+	for (int c = 0; c < VX_NCLASS; c++) {
+		if (cnt[c].packets == cnt[c].encap[VX_ENC_NONE])
+			continue;
+		printf("%-11s", vx_class_name((unsigned int)c));
+		for (int k = 0; k < VX_NENC; k++)
+			printf(" %10llu", (unsigned long long)cnt[c].encap[k]);
+		putchar('\n');
+	}
+}
 
 static void vx_stats_text(const char *ifname, const struct vx_config *cfg,
 			  const struct vx_counters *cnt)
@@ -83,6 +120,7 @@ static void vx_stats_text(const char *ifname, const struct vx_config *cfg,
 			       (unsigned long long)cnt[c].conf[vx_stats_conf_cols[k]]);
 		putchar('\n');
 	}
+	vx_stats_encap_text(cnt);
 }
 
 static int vx_stats_run(const struct vx_args *a)
@@ -117,5 +155,6 @@ const struct vx_cmd vx_cmd_stats = {
 	.synopsis = "IFACE [--json]",
 	.help = "    Cumulative per-class counters: packets, bytes, dropped; what the policy\n"
 		"    did (passed, dropped by rule, by rate limit, denied by allow-list); and\n"
-		"    packets by confidence (verified, port only, payload only).",
+		"    packets by confidence (verified, port only, payload only); and, where\n"
+		"    any came through a tunnel, packets by outermost encapsulation.",
 };

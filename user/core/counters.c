@@ -17,10 +17,22 @@ void vx_counters_add(struct vx_counters *dst, const struct vx_counters *src)
 	dst->drop_deny += src->drop_deny;
 	for (int k = 0; k < VX_NCONF; k++)
 		dst->conf[k] += src->conf[k];
+	for (int k = 0; k < VX_NENC; k++)
+		dst->encap[k] += src->encap[k];
 	for (int s = 0; s < VX_NSLOTS; s++) {
 		dst->slot_verdict[s][0] += src->slot_verdict[s][0];
 		dst->slot_verdict[s][1] += src->slot_verdict[s][1];
 	}
+}
+
+void vx_counters_encap_none(struct vx_counters *c)
+{
+	__u64 tunnelled = 0;
+
+	for (int k = VX_ENC_NONE + 1; k < VX_NENC; k++)
+		tunnelled += c->encap[k];
+	/* (per-CPU sums read while packets arrive may be a little apart) */
+	c->encap[VX_ENC_NONE] = c->packets > tunnelled ? c->packets - tunnelled : 0;
 }
 
 int vx_counters_read(int fd, struct vx_counters *out)
@@ -47,6 +59,8 @@ int vx_counters_read(int fd, struct vx_counters *out)
 	for (__u32 k = 0; !err && k < VX_NCLASS; k++)
 		for (int i = 0; i < ncpu; i++)
 			vx_counters_add(&out[keys[k] % VX_NCLASS], &percpu[k * ncpu + i]);
+	for (int c = 0; !err && c < VX_NCLASS; c++)
+		vx_counters_encap_none(&out[c]);
 	free(percpu);
 	return err;
 }

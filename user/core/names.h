@@ -37,6 +37,18 @@ static const char *const vx_conf_names[VX_NCONF] = {
 	[VX_CONF_HEURISTIC] = "heuristic",
 };
 
+/* enum vx_encap: the label `encap` of stats, replay and the exporter */
+static const char *const vx_encap_names[VX_NENC] = {
+	[VX_ENC_NONE] = "none",
+	[VX_ENC_PPPOE] = "pppoe",
+	[VX_ENC_MPLS] = "mpls",
+	[VX_ENC_IPIP] = "ipip",
+	[VX_ENC_GRE] = "gre",
+	[VX_ENC_VXLAN] = "vxlan",
+	[VX_ENC_GENEVE] = "geneve",
+	[VX_ENC_GTPU] = "gtpu",
+};
+
 static const char *const vx_action_names[VX_NACTION] = {
 	[VX_ACT_COUNT] = "count",
 	[VX_ACT_PASS] = "pass",

@@ -125,7 +125,8 @@ static __u64 vx_dropped_by(const struct vx_counters *c, unsigned int reason)
 static void vx_render_reasons(FILE *f, const struct vx_exp_snap *s)
 {
 	static const char dr[] = "vpnxdp_dropped_packets_total",
-			  cl[] = "vpnxdp_classified_packets_total";
+			  cl[] = "vpnxdp_classified_packets_total",
+			  en[] = "vpnxdp_encap_packets_total";
 
 	vx_expo_family(f, dr, VX_COUNTER,
 		       "Packets the policy dropped, by reason: rule (a drop rule), "
@@ -149,6 +150,17 @@ static void vx_render_reasons(FILE *f, const struct vx_exp_snap *s)
 							     "class", vx_class_names[c],
 							     "confidence", vx_conf_names[k]),
 					    s->ifs[i].cnt[c].conf[k]);
+	vx_expo_family(f, en, VX_COUNTER,
+		       "Packets by the outermost encapsulation they came through: "
+		       "none, pppoe, mpls, ipip, gre, vxlan, geneve, gtpu (the class "
+		       "is the packet's inside the tunnels).");
+	for (int i = 0; i < s->n; i++)
+		for (int c = 0; s->ifs[i].live && c < VX_NCLASS; c++)
+			for (int k = 0; k < VX_NENC; k++)
+				vx_expo_u64(f, en, VX_LABELS("interface", s->ifs[i].name,
+							     "class", vx_class_names[c],
+							     "encap", vx_encap_names[k]),
+					    s->ifs[i].cnt[c].encap[k]);
 }
 
 /* The two ring buffers (vpnxdp_ring.h): what went in, what was lost. */

@@ -123,6 +123,8 @@ static void vx_count(struct vx_flow *fl, const struct vx_replay_verdict *v)
 		return;
 	}
 	fl->cls[v->cls]++;
+	if (v->encap >= 0 && v->encap < VX_NENC)
+		fl->encap[v->encap]++;
 	if (v->conf >= 0 && v->conf < 8)
 		fl->conf_seen[v->cls] |= (__u8)(1u << v->conf);
 }
@@ -147,6 +149,9 @@ int vx_flows_add(struct vx_flows *f, const struct vx_pkt *p, int parse_ret,
 			return 0;
 	} else {
 		f->dropped += v->dropped;
+		if (v->cls >= 0 && v->cls < VX_MAX_CLASS && v->encap >= 0 &&
+		    v->encap < VX_NENC)
+			f->cls_encap[v->cls][v->encap]++;
 	}
 	if (parse_ret == VX_PARSE_NOT_IP || p->ipver == 0) {
 		if (parse_ret == VX_PARSE_NOT_IP)

@@ -29,6 +29,9 @@ struct vx_flow {
 	__u64 cls[VX_MAX_CLASS];         /* frames per class */
 	__u8 conf_seen[VX_MAX_CLASS];    /* per class, bit (1 << confidence)
 					  * for each confidence seen */
+	__u64 encap[VX_NENC];            /* counted frames by outermost
+					  * encapsulation (the flow is the
+					  * outer packet's) */
 };
 
 #define VX_SKIP_WHYS 8 /* reasons for skipped frames kept (the rest: "other") */
@@ -51,6 +54,8 @@ struct vx_flows {
 		__u64 n;
 	} skip_why[VX_SKIP_WHYS]; /* the first reasons seen, with counts */
 	size_t nskip_why;
+	/* every counted frame, per class, by outermost encapsulation */
+	__u64 cls_encap[VX_MAX_CLASS][VX_NENC];
 };
 
 int vx_flows_init(struct vx_flows *f);

@@ -110,6 +110,7 @@ int vx_replay_run(struct vx_replay *r, const void *frame, size_t len,
 
 	v->cls = -1;
 	v->conf = -1;
+	v->encap = VX_ENC_NONE;
 	v->dropped = false;
 	v->retval = 0;
 	if (bpf_prog_test_run_opts(r->prog_fd, &opts) != 0) {
@@ -137,6 +138,9 @@ int vx_replay_run(struct vx_replay *r, const void *frame, size_t len,
 		for (int k = 0; k < VX_NCONF; k++)
 			if (now[c].conf[k] != r->prev[c].conf[k])
 				v->conf = k;
+		for (int k = VX_ENC_NONE + 1; k < VX_NENC; k++)
+			if (now[c].encap[k] != r->prev[c].encap[k])
+				v->encap = k;
 	}
 	memcpy(r->prev, now, sizeof(now));
 	return 0;

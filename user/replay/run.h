@@ -22,6 +22,7 @@ struct vx_replay;
 struct vx_replay_verdict {
 	int cls;       /* class it was counted under; -1 if none */
 	int conf;      /* enum vx_confidence of that count; -1 if none */
+	int encap;     /* outermost enum vx_encap of that count */
 	bool dropped;  /* XDP_DROP */
 	__u32 retval;  /* the XDP action returned */
 };
