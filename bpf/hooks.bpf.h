@@ -100,9 +100,17 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 	 * VPN flow, which `vpnxdp events` reports (endpoint entries are not
 	 * flows).  Otherwise the class changed: overwrite. */
 	if (bpf_map_update_elem(&vx_flows, k, v, BPF_NOEXIST) == 0) {
-		if (k->kind == VX_FK_FLOW)
+		if (k->kind == VX_FK_FLOW && VX_CLASS_IS_VPN(v->cls))
 			env->new_flow = 1;
 		return;
+	}
+	/* a candidate entry (a weak shape's evidence being counted) that
+	 * now has a class is a newly seen VPN flow too */
+	if (k->kind == VX_FK_FLOW && VX_CLASS_IS_VPN(v->cls)) {
+		const struct vx_flow_val *old = bpf_map_lookup_elem(&vx_flows, k);
+
+		if (old && !VX_CLASS_IS_VPN(old->cls))
+			env->new_flow = 1;
 	}
 	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
 }
@@ -177,7 +185,7 @@ static __always_inline void vx_frag_first_run(struct vx_env *env,
  * and rebuilds the pointer from the context.
  */
 __noinline vx_res_t vx_payload_global(struct xdp_md *ctx, __u32 off, __u32 len,
-				      __u32 l4proto, __u32 sig)
+				      __u32 ports, __u32 sig_l4)
 {
 	const void *data = (void *)(long)ctx->data;
 	const void *data_end = (void *)(long)ctx->data_end;
@@ -187,8 +195,22 @@ __noinline vx_res_t vx_payload_global(struct xdp_md *ctx, __u32 off, __u32 len,
 		return vx_res(VX_C_OTHER, VX_CONF_PORT);
 	q.payload = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
 	q.payload_len = vx_clamp(len, 0xffff);
-	q.l4proto = (__u8)l4proto;
-	return vx_payload_stage(&q, data_end, sig);
+	q.l4proto = (__u8)(sig_l4 >> 16);
+	q.sport = (__u16)(ports >> 16);
+	q.dport = (__u16)ports;
+	return vx_payload_stage(&q, data_end, sig_l4 & 0xffff);
+}
+
+/* vx_payload_global()'s last two arguments: the ports, and the signature
+ * (vx_sig_pack(): 16 bits) with the transport. */
+static __always_inline __u32 vx_pg_ports(__u16 sport, __u16 dport)
+{
+	return (__u32)sport << 16 | dport;
+}
+
+static __always_inline __u32 vx_pg_sig(__u32 sig, __u8 l4proto)
+{
+	return (sig & 0xffff) | (__u32)l4proto << 16;
 }
 
 static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
@@ -198,7 +220,8 @@ static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 {
 	return vx_payload_global(env->ctx,
 				 (__u32)(p->payload - (const __u8 *)data),
-				 p->payload_len, p->l4proto, sig);
+				 p->payload_len, vx_pg_ports(p->sport, p->dport),
+				 vx_pg_sig(sig, p->l4proto));
 }
 
 static __always_inline int vx_heur_on(struct vx_env *env)
@@ -250,6 +273,42 @@ __noinline int vx_frag_store(const struct vx_pkt *p, vx_res_t res)
 	vx_frag_key(&fk, p);
 	vx_frag_first(0, &fk, vx_res_plain(res), p->frag_total, p->frag_len);
 	return 0;
+}
+
+/*
+ * A weak shape's evidence counted into its flow's entry (vx_flow_count())
+ * and stored, as a global function: the entry under construction then
+ * lives on this function's stack, not on vx_slow()'s, which sits at the
+ * BPF stack limit under the fast path's frame.  The entry is looked up
+ * again here (a map value cannot be passed).  Returns the verdict, with
+ * VX_RES_NEW_FLOW when the flow got its class.
+ */
+__noinline vx_res_t vx_fc_count_global(const struct vx_flow_key *k, __u32 h,
+				       vx_res_t r, __u32 ev)
+{
+	struct vx_env env = {};
+	struct vx_flow_val nv = {};
+	const struct vx_flow_val *fv;
+
+	if (!k)
+		return vx_res(VX_C_OTHER, VX_CONF_PORT) | VX_RES_MISS;
+	fv = bpf_map_lookup_elem(&vx_flows, k);
+	r = vx_flow_count(fv, &nv, r, ev);
+	vx_fc_update(&env, k, h, &nv);
+	return r | (env.new_flow ? VX_RES_NEW_FLOW : 0);
+}
+
+static __always_inline vx_res_t vx_fc_count(struct vx_env *env,
+					    const struct vx_flow_key *k,
+					    __u32 hash,
+					    const struct vx_flow_val *fv,
+					    vx_res_t r, __u32 ev)
+{
+	(void)fv;
+	r = vx_fc_count_global(k, hash, r, ev);
+	if (r & VX_RES_NEW_FLOW)
+		env->new_flow = 1;
+	return r & ~VX_RES_NEW_FLOW;
 }
 
 #endif /* VPNXDP_HOOKS_BPF_H */

@@ -17,6 +17,12 @@
  *                                          const struct vx_flow_key *);
  *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
  *                     __u32 hash, const struct vx_flow_val *);
+ *   vx_res_t vx_fc_count(struct vx_env *, const struct vx_flow_key *,
+ *                        __u32 hash, const struct vx_flow_val *fv,
+ *                        vx_res_t r, __u32 ev);
+ *       a weak shape's evidence: vx_flow_count() of the flow's entry @fv
+ *       (the XDP program looks it up again), stored with vx_fc_update();
+ *       returns vx_flow_count()'s verdict
  *   int vx_ep_any(struct vx_env *);
  *       0: no endpoint (VX_FK_ENDPOINT) was ever stored, so none can be
  *       looked up; 1: there may be one
@@ -55,7 +61,9 @@
  * Order of the checks, cheapest decisive first:
  *   1. a signature on the port, confirmed by the payload: done;
  *   2. payload checks that work on any port (VX_CONF_PAYLOAD): done;
- *   3. the flow cache: a flow identified before keeps its class;
+ *   3. the flow cache: a flow identified before keeps its class, and a
+ *      weak shape (WireGuard data on any port) counts only in such a flow
+ *      or once several packets of its flow agree (VX_CONF_FLOW);
  *   4. otherwise the signature's class unconfirmed (VX_CONF_PORT), or other;
  *   5. where policy turned it on, a flow with no signature that nothing
  *      above identified goes through the obfuscated-OpenVPN heuristic
@@ -63,7 +71,9 @@
  *      (VX_CONF_HEURISTIC, remembered in the flow cache).
  * A packet identified by 1 or 2 records its flow in the cache, unless every
  * packet of its flow will identify itself the same way (UDP confirmed on a
- * signature's port, standard WireGuard anywhere): those need no memory.
+ * signature's port): those need no memory.  What the cache holds as a
+ * class was always established on strong evidence; a weak shape alone
+ * leaves only a candidate entry (class other) that counts the evidence.
  */
 #ifndef VPNXDP_CLASSIFY_H
 #define VPNXDP_CLASSIFY_H
@@ -80,6 +90,11 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index);
 static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 hash);
 static __always_inline int vx_ep_any(struct vx_env *env);
+static __always_inline vx_res_t vx_fc_count(struct vx_env *env,
+					    const struct vx_flow_key *k,
+					    __u32 hash,
+					    const struct vx_flow_val *fv,
+					    vx_res_t r, __u32 ev);
 static __always_inline void vx_ep_mark(struct vx_env *env);
 static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 					       const struct vx_pkt *p,
@@ -283,12 +298,26 @@ static __always_inline void vx_learn_endpoints(struct vx_env *env,
  * alike.  Returns the verdict with
  *   VX_RES_MISS      the cache had nothing to say: go on to the endpoints;
  *   VX_RES_STORE     the flow must be written to the cache with the verdict
- *                    (identified by its own bytes, and not held so).
+ *                    (identified by its own bytes, and not held so), or,
+ *                    with VX_RES_WEAK, a weak shape's evidence counted
+ *                    (vx_flow_count()).
  */
 static __always_inline vx_res_t vx_flow_decide(vx_res_t r,
 					       const struct vx_flow_val *fv)
 {
 	__u32 cls = vx_res_cls(r), conf = vx_res_conf(r);
+
+	if (cls && (r & VX_RES_WEAK)) {
+		/* a weak shape: the class of a flow identified before (a
+		 * handshake, or packets that agreed), else evidence to count
+		 * (vx_flow_count(), the caller's) */
+		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
+			if (fv->cls == cls || vx_refines(fv->cls, cls))
+				return vx_res(fv->cls, VX_CONF_FLOW);
+			return vx_res(fv->cls, fv->conf);
+		}
+		return r | VX_RES_STORE;
+	}
 
 	if (cls && (r & VX_RES_SELF)) {
 		/* Every packet of this flow identifies itself (WireGuard; UDP
@@ -309,6 +338,76 @@ static __always_inline vx_res_t vx_flow_decide(vx_res_t r,
 	if (fv && VX_CLASS_IS_VPN(fv->cls))
 		return vx_res(fv->cls, fv->conf);
 	return vx_res(cls, conf) | VX_RES_MISS;
+}
+
+/* One direction @d (a constant) of vx_flow_count(): returns how many
+ * packets in a row have agreed now. */
+static __always_inline __u32 vx_count_dir(struct vx_flow_val *nv, int d,
+					  __u32 tok, __u32 seq)
+{
+	__u32 seen = (nv->seen >> (d * 4)) & 15;
+
+	if (seen && nv->tok[d] == tok && seq > nv->seq[d]) {
+		if (seen < 15)
+			seen++;
+	} else {
+		seen = 1;
+		nv->tok[d] = (__u16)tok;
+	}
+	nv->seq[d] = (__u16)seq;
+	nv->seen = (__u8)((nv->seen & (d ? 0x0f : 0xf0)) | seen << (d * 4));
+	return seen;
+}
+
+/*
+ * A weak shape of class @r in a flow not identified yet (@fv: its candidate
+ * entry, or NULL): count it into @nv, the entry to store.  @ev: what the
+ * packet says (vx_weak_evidence()).  Returns the verdict: the class once
+ * VX_WEAK_AGREE packets of one direction agree, other (VX_RES_MISS) until
+ * then.
+ */
+static __always_inline vx_res_t vx_flow_count(const struct vx_flow_val *fv,
+					      struct vx_flow_val *nv, vx_res_t r,
+					      __u32 ev)
+{
+	__u32 cls = vx_res_cls(r), tok = (ev >> 16) & 0x7fff, seq = ev & 0xffff, seen;
+
+	if (fv && fv->weak == cls)
+		*nv = *fv;
+	nv->cls = VX_C_OTHER;
+	nv->conf = VX_CONF_PORT;
+	nv->weak = (__u8)cls;
+	/* each direction with a constant index: the XDP program cannot
+	 * index its stack with a variable */
+	if (ev >> 31)
+		seen = vx_count_dir(nv, 1, tok, seq);
+	else
+		seen = vx_count_dir(nv, 0, tok, seq);
+	if (seen < VX_WEAK_AGREE)
+		return vx_res(VX_C_OTHER, VX_CONF_PORT) | VX_RES_MISS;
+	nv->cls = (__u8)cls;
+	nv->conf = VX_CONF_FLOW;
+	return vx_res(cls, VX_CONF_FLOW);
+}
+
+/*
+ * What a weak shape's packet gives vx_flow_count(), in one scalar (the XDP
+ * program passes it to a global function): bit 31 the direction (1: sent
+ * by the endpoint that sorts last), bits 16..30 and 0..15 the 15 and 16
+ * low bits of what the flow's packets agree on and of their counter.
+ * WireGuard data: the receiver index, the counter.
+ */
+static __always_inline __u32 vx_weak_evidence(const struct vx_pkt *p,
+					      const void *data_end, vx_res_t r)
+{
+	const __u8 *b = vx_pl(p, 0, 16, data_end);
+	__u32 ev = 0;
+
+	if (vx_res_cls(r) == VX_C_WIREGUARD && b)
+		ev = ((__u32)b[6] << 8 | b[7]) << 16 | b[8] | (__u32)b[9] << 8;
+	if (!vx_ep_before(p->saddr, p->sport, p->daddr, p->dport))
+		ev |= 1u << 31;
+	return ev;
 }
 
 /* Does vx_flow_decide() need the cache entry for @r?  (A packet the filter
@@ -385,7 +484,9 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 	r = vx_flow_decide(r, fv);
 	/* (storing implies wants: tested again for the verifier, which
 	 * cannot tell that the key is set on every path that gets here) */
-	if (wants && (r & VX_RES_STORE)) {
+	if (wants && (r & VX_RES_STORE) && (r & VX_RES_WEAK)) {
+		r = vx_fc_count(env, &k, h, fv, r, vx_weak_evidence(p, data_end, r));
+	} else if (wants && (r & VX_RES_STORE)) {
 		nv.cls = (__u8)vx_res_cls(r);
 		nv.conf = (__u8)vx_res_conf(r);
 		vx_fc_update(env, &k, h, &nv);
@@ -565,6 +666,8 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	if (!VX_CLASS_IS_VPN(v.cls))
 		v.conf = VX_CONF_PORT;
 	if (p->frag == VX_FRAG_FIRST) {
+		struct vx_flow_val nv = {};
+
 		vx_frag_key(&fk, p);
 		vx_frag_first_run(env, &fk, vx_res(v.cls, v.conf),
 				  vx_frag_total(p, data_end), p->frag_len);

@@ -85,6 +85,10 @@ static inline void vx_fc_update(struct vx_env *env, const struct vx_flow_key *k,
 	vx_fcache_put(env->flows, k, v);
 }
 
+static inline vx_res_t vx_fc_count(struct vx_env *env, const struct vx_flow_key *k,
+				   __u32 hash, const struct vx_flow_val *fv,
+				   vx_res_t r, __u32 ev);
+
 /* (the table's own memory, which the classifier may count bytes in) */
 static inline struct vx_frag_val *vx_frag_lookup(struct vx_env *env,
 						 const struct vx_frag_key *k)
@@ -133,6 +137,18 @@ static inline void vx_frag_first_run(struct vx_env *env,
 				     __u32 total, __u32 here)
 {
 	vx_frag_first(env, k, res, total, here);
+}
+
+/* A weak shape's evidence counted into its flow's entry and stored. */
+static inline vx_res_t vx_fc_count(struct vx_env *env, const struct vx_flow_key *k,
+				   __u32 hash, const struct vx_flow_val *fv,
+				   vx_res_t r, __u32 ev)
+{
+	struct vx_flow_val nv = {};
+
+	r = vx_flow_count(fv, &nv, r, ev);
+	vx_fc_update(env, k, hash, &nv);
+	return r;
 }
 
 #endif
