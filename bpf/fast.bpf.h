@@ -168,7 +168,7 @@ __noinline int vx_fast_flow(struct xdp_md *ctx, __u32 l3, __u32 ports,
 	vx_flow_key(&k, &p);
 	if (maybe)
 		fv = vx_fc_lookup(&env, &k);
-	r = vx_flow_decide(r, fv);
+	r = r & VX_RES_WEAK ? vx_flow_decide_weak(r, fv) : vx_flow_decide(r, fv);
 	return r & VX_RES_STORE ? VX_FAST_SLOW : (int)r;
 }
 

@@ -104,14 +104,6 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 			env->new_flow = 1;
 		return;
 	}
-	/* a candidate entry (a weak shape's evidence being counted) that
-	 * now has a class is a newly seen VPN flow too */
-	if (k->kind == VX_FK_FLOW && VX_CLASS_IS_VPN(v->cls)) {
-		const struct vx_flow_val *old = bpf_map_lookup_elem(&vx_flows, k);
-
-		if (old && !VX_CLASS_IS_VPN(old->cls))
-			env->new_flow = 1;
-	}
 	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
 }
 
@@ -276,36 +268,46 @@ __noinline int vx_frag_store(const struct vx_pkt *p, vx_res_t res)
 }
 
 /*
- * A weak shape's evidence counted into its flow's entry (vx_flow_count())
- * and stored, as a global function: the entry under construction then
- * lives on this function's stack, not on vx_slow()'s, which sits at the
- * BPF stack limit under the fast path's frame.  The entry is looked up
- * again here (a map value cannot be passed).  Returns the verdict, with
+ * vx_weak_flow() as a global function, verified once: the entry under
+ * construction lives on this function's stack, not on vx_slow()'s.  The
+ * payload is found again from @ctx: @at is its offset | 1 << 16 if it holds
+ * 16 bytes | the direction << 17.  Returns the verdict, with
  * VX_RES_NEW_FLOW when the flow got its class.
  */
-__noinline vx_res_t vx_fc_count_global(const struct vx_flow_key *k, __u32 h,
-				       vx_res_t r, __u32 ev)
+__noinline vx_res_t vx_fc_weak_global(struct xdp_md *ctx,
+				      const struct vx_flow_key *k, __u32 h,
+				      vx_res_t r, __u32 at)
 {
 	struct vx_env env = {};
-	struct vx_flow_val nv = {};
-	const struct vx_flow_val *fv;
+	const __u8 *b = 0;
 
-	if (!k)
+	if (!ctx || !k)
 		return vx_res(VX_C_OTHER, VX_CONF_PORT) | VX_RES_MISS;
-	fv = bpf_map_lookup_elem(&vx_flows, k);
-	r = vx_flow_count(fv, &nv, r, ev);
-	vx_fc_update(&env, k, h, &nv);
-	return r | (env.new_flow ? VX_RES_NEW_FLOW : 0);
+	if (at & (1u << 16)) {
+		const __u8 *data = (const __u8 *)(long)ctx->data;
+		const void *data_end = (void *)(long)ctx->data_end;
+
+		b = data + vx_clamp(at & 0xffff, VX_MAX_PAYLOAD_OFF);
+		if ((const void *)(b + 16) > data_end)
+			b = 0;
+	}
+	r = vx_weak_flow(&env, k, (at >> 17) & 1, b, h, r);
+	return r | (r & VX_RES_STORE ? VX_RES_NEW_FLOW : 0);
 }
 
-static __always_inline vx_res_t vx_fc_count(struct vx_env *env,
-					    const struct vx_flow_key *k,
-					    __u32 hash,
-					    const struct vx_flow_val *fv,
-					    vx_res_t r, __u32 ev)
+static __always_inline vx_res_t vx_fc_weak(struct vx_env *env,
+					   const struct vx_flow_key *k,
+					   int from_hi, const struct vx_pkt *p,
+					   const void *data,
+					   const void *data_end, __u32 hash,
+					   vx_res_t r)
 {
-	(void)fv;
-	r = vx_fc_count_global(k, hash, r, ev);
+	__u32 at = (__u32)(p->payload - (const __u8 *)data) & 0xffff;
+
+	(void)data_end;
+	if (p->payload_len >= 16)
+		at |= 1u << 16;
+	r = vx_fc_weak_global(env->ctx, k, hash, r, at | (from_hi ? 1u << 17 : 0));
 	if (r & VX_RES_NEW_FLOW)
 		env->new_flow = 1;
 	return r & ~VX_RES_NEW_FLOW;

@@ -17,12 +17,14 @@
  *                                          const struct vx_flow_key *);
  *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
  *                     __u32 hash, const struct vx_flow_val *);
- *   vx_res_t vx_fc_count(struct vx_env *, const struct vx_flow_key *,
- *                        __u32 hash, const struct vx_flow_val *fv,
- *                        vx_res_t r, __u32 ev);
- *       a weak shape's evidence: vx_flow_count() of the flow's entry @fv
- *       (the XDP program looks it up again), stored with vx_fc_update();
- *       returns vx_flow_count()'s verdict
+ *   vx_res_t vx_fc_weak(struct vx_env *, const struct vx_flow_key *,
+ *                       int from_hi, const struct vx_pkt *,
+ *                       const void *data, const void *data_end,
+ *                       __u32 hash, vx_res_t r);
+ *       vx_weak_flow() of this file for a weak shape @r of the packet
+ *       (its flow's key, its direction), however the includer wants it run
+ *       (the XDP program: as a global function, off the general path's
+ *       stack); it may be defined after this file is included
  *   int vx_ep_any(struct vx_env *);
  *       0: no endpoint (VX_FK_ENDPOINT) was ever stored, so none can be
  *       looked up; 1: there may be one
@@ -90,11 +92,12 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index);
 static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 hash);
 static __always_inline int vx_ep_any(struct vx_env *env);
-static __always_inline vx_res_t vx_fc_count(struct vx_env *env,
-					    const struct vx_flow_key *k,
-					    __u32 hash,
-					    const struct vx_flow_val *fv,
-					    vx_res_t r, __u32 ev);
+static __always_inline vx_res_t vx_fc_weak(struct vx_env *env,
+					   const struct vx_flow_key *k,
+					   int from_hi, const struct vx_pkt *p,
+					   const void *data,
+					   const void *data_end, __u32 hash,
+					   vx_res_t r);
 static __always_inline void vx_ep_mark(struct vx_env *env);
 static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 					       const struct vx_pkt *p,
@@ -134,9 +137,10 @@ VX_UNROLL
 	return pa <= pb;
 }
 
-/* The flow key of @p, the same for both directions. */
-static __always_inline void vx_flow_key(struct vx_flow_key *k,
-					const struct vx_pkt *p)
+/* The flow key of @p, the same for both directions.  Returns 1 when @p
+ * was sent by the endpoint that sorts last (its direction), else 0. */
+static __always_inline int vx_flow_key(struct vx_flow_key *k,
+				       const struct vx_pkt *p)
 {
 	__builtin_memset(k, 0, sizeof(*k));
 	k->proto = p->l4proto;
@@ -146,12 +150,13 @@ static __always_inline void vx_flow_key(struct vx_flow_key *k,
 		__builtin_memcpy(k->addr_hi, p->daddr, 16);
 		k->port_lo = p->sport;
 		k->port_hi = p->dport;
-	} else {
-		__builtin_memcpy(k->addr_lo, p->daddr, 16);
-		__builtin_memcpy(k->addr_hi, p->saddr, 16);
-		k->port_lo = p->dport;
-		k->port_hi = p->sport;
+		return 0;
 	}
+	__builtin_memcpy(k->addr_lo, p->daddr, 16);
+	__builtin_memcpy(k->addr_hi, p->saddr, 16);
+	k->port_lo = p->dport;
+	k->port_hi = p->sport;
+	return 1;
 }
 
 static __always_inline void vx_frag_key(struct vx_frag_key *k,
@@ -298,26 +303,13 @@ static __always_inline void vx_learn_endpoints(struct vx_env *env,
  * alike.  Returns the verdict with
  *   VX_RES_MISS      the cache had nothing to say: go on to the endpoints;
  *   VX_RES_STORE     the flow must be written to the cache with the verdict
- *                    (identified by its own bytes, and not held so), or,
- *                    with VX_RES_WEAK, a weak shape's evidence counted
- *                    (vx_flow_count()).
+ *                    (identified by its own bytes, and not held so).
+ * A weak shape (VX_RES_WEAK) is vx_flow_decide_weak()'s.
  */
 static __always_inline vx_res_t vx_flow_decide(vx_res_t r,
 					       const struct vx_flow_val *fv)
 {
 	__u32 cls = vx_res_cls(r), conf = vx_res_conf(r);
-
-	if (cls && (r & VX_RES_WEAK)) {
-		/* a weak shape: the class of a flow identified before (a
-		 * handshake, or packets that agreed), else evidence to count
-		 * (vx_flow_count(), the caller's) */
-		if (fv && VX_CLASS_IS_VPN(fv->cls)) {
-			if (fv->cls == cls || vx_refines(fv->cls, cls))
-				return vx_res(fv->cls, VX_CONF_FLOW);
-			return vx_res(fv->cls, fv->conf);
-		}
-		return r | VX_RES_STORE;
-	}
 
 	if (cls && (r & VX_RES_SELF)) {
 		/* Every packet of this flow identifies itself (WireGuard; UDP
@@ -338,6 +330,25 @@ static __always_inline vx_res_t vx_flow_decide(vx_res_t r,
 	if (fv && VX_CLASS_IS_VPN(fv->cls))
 		return vx_res(fv->cls, fv->conf);
 	return vx_res(cls, conf) | VX_RES_MISS;
+}
+
+/*
+ * vx_flow_decide() for a weak shape @r (VX_RES_WEAK): the class of a flow
+ * identified before (a handshake, or packets that agreed), with VX_CONF_FLOW
+ * where the shape is that class's; otherwise VX_RES_STORE: evidence to count
+ * (vx_flow_count()).
+ */
+static __always_inline vx_res_t vx_flow_decide_weak(vx_res_t r,
+						    const struct vx_flow_val *fv)
+{
+	__u32 cls = vx_res_cls(r);
+
+	if (fv && VX_CLASS_IS_VPN(fv->cls)) {
+		if (fv->cls == cls || vx_refines(fv->cls, cls))
+			return vx_res(fv->cls, VX_CONF_FLOW);
+		return vx_res(fv->cls, fv->conf);
+	}
+	return r | VX_RES_STORE;
 }
 
 /* One direction @d (a constant) of vx_flow_count(): returns how many
@@ -391,23 +402,45 @@ static __always_inline vx_res_t vx_flow_count(const struct vx_flow_val *fv,
 }
 
 /*
- * What a weak shape's packet gives vx_flow_count(), in one scalar (the XDP
- * program passes it to a global function): bit 31 the direction (1: sent
- * by the endpoint that sorts last), bits 16..30 and 0..15 the 15 and 16
- * low bits of what the flow's packets agree on and of their counter.
- * WireGuard data: the receiver index, the counter.
+ * What a weak shape's packet gives vx_flow_count(), in one scalar: bit 31
+ * the direction (@from_hi: vx_flow_key()'s), bits 16..30 and 0..15 the 15
+ * and 16 low bits of what the flow's packets agree on and of their counter.
+ * WireGuard data: the receiver index, the counter.  @b: the payload's first
+ * 16 bytes (NULL: not there).
  */
-static __always_inline __u32 vx_weak_evidence(const struct vx_pkt *p,
-					      const void *data_end, vx_res_t r)
+static __always_inline __u32 vx_weak_evidence(const __u8 *b, int from_hi,
+					      vx_res_t r)
 {
-	const __u8 *b = vx_pl(p, 0, 16, data_end);
 	__u32 ev = 0;
 
 	if (vx_res_cls(r) == VX_C_WIREGUARD && b)
 		ev = ((__u32)b[6] << 8 | b[7]) << 16 | b[8] | (__u32)b[9] << 8;
-	if (!vx_ep_before(p->saddr, p->sport, p->daddr, p->dport))
-		ev |= 1u << 31;
-	return ev;
+	return ev | (from_hi ? 1u << 31 : 0);
+}
+
+/*
+ * A weak shape @r in the flow of key @k (@h: its vx_flow_hash2()), sent in
+ * direction @from_hi, payload starting with @b (16 bytes, or NULL): the
+ * flow's class if it has one, else its evidence counted into the entry
+ * (vx_flow_count()).  Returns the verdict; VX_RES_STORE when the flow got
+ * its class now.
+ */
+static __always_inline vx_res_t vx_weak_flow(struct vx_env *env,
+					     const struct vx_flow_key *k,
+					     int from_hi, const __u8 *b,
+					     __u32 h, vx_res_t r)
+{
+	const struct vx_flow_val *fv = 0;
+	struct vx_flow_val nv = {};
+
+	if (vx_fc_maybe(env, h))
+		fv = vx_fc_lookup(env, k);
+	r = vx_flow_decide_weak(r, fv);
+	if (!(r & VX_RES_STORE))
+		return r;
+	r = vx_flow_count(fv, &nv, r, vx_weak_evidence(b, from_hi, r));
+	vx_fc_update(env, k, h, &nv);
+	return VX_CLASS_IS_VPN(vx_res_cls(r)) ? r | VX_RES_STORE : r;
 }
 
 /* Does vx_flow_decide() need the cache entry for @r?  (A packet the filter
@@ -474,6 +507,15 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 	ea = vx_ep_hash(p->saddr, p->sport);
 	eb = vx_ep_hash(p->daddr, p->dport);
 	h = vx_flow_hash2(ea, eb, p->l4proto);
+	if (r & VX_RES_WEAK) {
+		/* a weak shape: its flow's evidence decides (one call: the
+		 * XDP program's general path verifies it once) */
+		int from_hi = vx_flow_key(&k, p);
+
+		r = vx_fc_weak(env, &k, from_hi, p, data, data_end, h, r) &
+		    ~VX_RES_STORE;
+		goto decided;
+	}
 	maybe = vx_fc_maybe(env, h);
 	wants = vx_flow_wants(r, maybe);
 	if (wants) {
@@ -484,15 +526,14 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 	r = vx_flow_decide(r, fv);
 	/* (storing implies wants: tested again for the verifier, which
 	 * cannot tell that the key is set on every path that gets here) */
-	if (wants && (r & VX_RES_STORE) && (r & VX_RES_WEAK)) {
-		r = vx_fc_count(env, &k, h, fv, r, vx_weak_evidence(p, data_end, r));
-	} else if (wants && (r & VX_RES_STORE)) {
+	if (wants && (r & VX_RES_STORE)) {
 		nv.cls = (__u8)vx_res_cls(r);
 		nv.conf = (__u8)vx_res_conf(r);
 		vx_fc_update(env, &k, h, &nv);
 		if (vx_learns_endpoints(nv.cls, p->l4proto))
 			vx_learn_endpoints(env, &k, p, ea, eb, &nv);
 	}
+decided:
 	if (!(r & VX_RES_MISS))
 		return vx_res_verdict(r);
 	if (p->l4proto == IPPROTO_UDP && vx_ep_any(env)) {
@@ -666,8 +707,6 @@ vx_classify(struct vx_env *env, struct vx_pkt *p, const void *data,
 	if (!VX_CLASS_IS_VPN(v.cls))
 		v.conf = VX_CONF_PORT;
 	if (p->frag == VX_FRAG_FIRST) {
-		struct vx_flow_val nv = {};
-
 		vx_frag_key(&fk, p);
 		vx_frag_first_run(env, &fk, vx_res(v.cls, v.conf),
 				  vx_frag_total(p, data_end), p->frag_len);

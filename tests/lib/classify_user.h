@@ -85,9 +85,10 @@ static inline void vx_fc_update(struct vx_env *env, const struct vx_flow_key *k,
 	vx_fcache_put(env->flows, k, v);
 }
 
-static inline vx_res_t vx_fc_count(struct vx_env *env, const struct vx_flow_key *k,
-				   __u32 hash, const struct vx_flow_val *fv,
-				   vx_res_t r, __u32 ev);
+static inline vx_res_t vx_fc_weak(struct vx_env *env, const struct vx_flow_key *k,
+				  int from_hi, const struct vx_pkt *p,
+				  const void *data, const void *data_end,
+				  __u32 hash, vx_res_t r);
 
 /* (the table's own memory, which the classifier may count bytes in) */
 static inline struct vx_frag_val *vx_frag_lookup(struct vx_env *env,
@@ -139,16 +140,13 @@ static inline void vx_frag_first_run(struct vx_env *env,
 	vx_frag_first(env, k, res, total, here);
 }
 
-/* A weak shape's evidence counted into its flow's entry and stored. */
-static inline vx_res_t vx_fc_count(struct vx_env *env, const struct vx_flow_key *k,
-				   __u32 hash, const struct vx_flow_val *fv,
-				   vx_res_t r, __u32 ev)
+static inline vx_res_t vx_fc_weak(struct vx_env *env, const struct vx_flow_key *k,
+				  int from_hi, const struct vx_pkt *p,
+				  const void *data, const void *data_end,
+				  __u32 hash, vx_res_t r)
 {
-	struct vx_flow_val nv = {};
-
-	r = vx_flow_count(fv, &nv, r, ev);
-	vx_fc_update(env, k, hash, &nv);
-	return r;
+	(void)data;
+	return vx_weak_flow(env, k, from_hi, vx_pl(p, 0, 16, data_end), hash, r);
 }
 
 #endif
