@@ -104,6 +104,14 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 			env->new_flow = 1;
 		return;
 	}
+	/* a candidate entry (a weak shape's evidence, class other) that now
+	 * gets a class is a newly seen VPN flow too */
+	if (k->kind == VX_FK_FLOW && VX_CLASS_IS_VPN(v->cls)) {
+		const struct vx_flow_val *old = bpf_map_lookup_elem(&vx_flows, k);
+
+		if (old && !VX_CLASS_IS_VPN(old->cls))
+			env->new_flow = 1;
+	}
 	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
 }
 

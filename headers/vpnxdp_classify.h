@@ -508,13 +508,15 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 	eb = vx_ep_hash(p->daddr, p->dport);
 	h = vx_flow_hash2(ea, eb, p->l4proto);
 	if (r & VX_RES_WEAK) {
-		/* a weak shape: its flow's evidence decides (one call: the
-		 * XDP program's general path verifies it once) */
+		/* a weak shape: its flow's evidence alone decides (one call:
+		 * the XDP program's general path verifies it once).  It is
+		 * no candidate for the heuristic, and a learned endpoint
+		 * (tinc) does not lend its class to a packet shaped like
+		 * another protocol's. */
 		int from_hi = vx_flow_key(&k, p);
 
-		r = vx_fc_weak(env, &k, from_hi, p, data, data_end, h, r) &
-		    ~VX_RES_STORE;
-		goto decided;
+		r = vx_fc_weak(env, &k, from_hi, p, data, data_end, h, r);
+		return vx_res_verdict(r);
 	}
 	maybe = vx_fc_maybe(env, h);
 	wants = vx_flow_wants(r, maybe);
@@ -533,7 +535,6 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 		if (vx_learns_endpoints(nv.cls, p->l4proto))
 			vx_learn_endpoints(env, &k, p, ea, eb, &nv);
 	}
-decided:
 	if (!(r & VX_RES_MISS))
 		return vx_res_verdict(r);
 	if (p->l4proto == IPPROTO_UDP && vx_ep_any(env)) {
