@@ -9,8 +9,8 @@
  * Most frames a firewall sees are plain: Ethernet with at most two VLAN
  * tags, IPv4 without options or IPv6 without extension headers, not a first
  * fragment, UDP/TCP/ESP/AH/GRE.  For those the fast path parses at fixed
- * offsets, settles most payloads inline (WireGuard, ESP-in-UDP on a NAT-T
- * port, payloads no any-port check could claim), and calls out only where
+ * offsets, settles most payloads inline (WireGuard on its signature's port,
+ * ESP-in-UDP on a NAT-T port, payloads no any-port check could claim), and calls out only where
  * it must: vx_payload_global() for the payloads it cannot settle,
  * vx_fast_flow() for packets of flows the Bloom filter may hold.
  *
@@ -53,9 +53,9 @@ struct vx_fast {
 };
 
 /* vx_payload_stage() where it can be decided inline, or VX_FAST_STAGE:
- * WireGuard and ESP-in-UDP/IKE on their signatures' ports and standard
- * WireGuard anywhere (the VPN traffic worth no call), and payloads no
- * any-port check may claim (most of the rest). */
+ * WireGuard and ESP-in-UDP/IKE on their signatures' ports (the VPN traffic
+ * worth no call), and payloads no any-port check may claim (most of the
+ * rest). */
 static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 					 const void *data_end, __u32 sig)
 {
@@ -75,13 +75,9 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 		if (vx_res_cls(r) && vx_res_conf(r) == VX_CONF_VERIFIED)
 			return (int)(r | VX_RES_SELF);
 	}
+	/* WireGuard on any port is vx_find_udp()'s to judge: a handshake
+	 * goes to the flow cache, data counts only on the flow's evidence */
 	if (q->l4proto == IPPROTO_UDP) {
-		/* vx_find_udp()'s first check, the common hit: standard
-		 * WireGuard on any port */
-		const __u8 *w = vx_pl(q, 0, 4, data_end);
-
-		if (w && w[0] >= 1 && w[0] <= 4 && vx_wg_std(w, q->payload_len))
-			return (int)(vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD) | VX_RES_SELF);
 		if (vx_find_udp_may(q, data_end))
 			return VX_FAST_STAGE;
 	} else if (vx_find_tcp_may(q, data_end)) {
@@ -172,7 +168,7 @@ __noinline int vx_fast_flow(struct xdp_md *ctx, __u32 l3, __u32 ports,
 	vx_flow_key(&k, &p);
 	if (maybe)
 		fv = vx_fc_lookup(&env, &k);
-	r = vx_flow_decide(r, fv);
+	r = r & VX_RES_WEAK ? vx_flow_decide_weak(r, fv) : vx_flow_decide(r, fv);
 	return r & VX_RES_STORE ? VX_FAST_SLOW : (int)r;
 }
 
@@ -361,7 +357,9 @@ static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
 		sig = vx_match_sig(env, q, slot);
 		s = vx_fast_stage(q, data_end, sig);
 		r = s == VX_FAST_STAGE ?
-		    vx_payload_global(env->ctx, at->off, q->payload_len, f->l4proto, sig) :
+		    vx_payload_global(env->ctx, at->off, q->payload_len,
+				      vx_pg_ports(f->sport, f->dport),
+				      vx_pg_sig(sig, f->l4proto)) :
 		    (vx_res_t)s;
 	} else {
 		r = vx_res(VX_C_OTHER, VX_CONF_PORT);

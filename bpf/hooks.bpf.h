@@ -101,9 +101,17 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 	 * VPN flow, which `vpnxdp events` reports (endpoint entries are not
 	 * flows).  Otherwise the class changed: overwrite. */
 	if (bpf_map_update_elem(&vx_flows, k, v, BPF_NOEXIST) == 0) {
-		if (k->kind == VX_FK_FLOW)
+		if (k->kind == VX_FK_FLOW && VX_CLASS_IS_VPN(v->cls))
 			env->new_flow = 1;
 		return;
+	}
+	/* a candidate entry (a weak shape's evidence, class other) that now
+	 * gets a class is a newly seen VPN flow too */
+	if (k->kind == VX_FK_FLOW && VX_CLASS_IS_VPN(v->cls)) {
+		const struct vx_flow_val *old = bpf_map_lookup_elem(&vx_flows, k);
+
+		if (old && !VX_CLASS_IS_VPN(old->cls))
+			env->new_flow = 1;
 	}
 	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
 }
@@ -178,7 +186,7 @@ static __always_inline void vx_frag_first_run(struct vx_env *env,
  * and rebuilds the pointer from the context.
  */
 __noinline vx_res_t vx_payload_global(struct xdp_md *ctx, __u32 off, __u32 len,
-				      __u32 l4proto, __u32 sig)
+				      __u32 ports, __u32 sig_l4)
 {
 	const void *data = (void *)(long)ctx->data;
 	const void *data_end = (void *)(long)ctx->data_end;
@@ -188,8 +196,22 @@ __noinline vx_res_t vx_payload_global(struct xdp_md *ctx, __u32 off, __u32 len,
 		return vx_res(VX_C_OTHER, VX_CONF_PORT);
 	q.payload = (const __u8 *)data + vx_clamp(off, VX_MAX_PAYLOAD_OFF);
 	q.payload_len = vx_clamp(len, 0xffff);
-	q.l4proto = (__u8)l4proto;
-	return vx_payload_stage(&q, data_end, sig);
+	q.l4proto = (__u8)(sig_l4 >> 16);
+	q.sport = (__u16)(ports >> 16);
+	q.dport = (__u16)ports;
+	return vx_payload_stage(&q, data_end, sig_l4 & 0xffff);
+}
+
+/* vx_payload_global()'s last two arguments: the ports, and the signature
+ * (vx_sig_pack(): 16 bits) with the transport. */
+static __always_inline __u32 vx_pg_ports(__u16 sport, __u16 dport)
+{
+	return (__u32)sport << 16 | dport;
+}
+
+static __always_inline __u32 vx_pg_sig(__u32 sig, __u8 l4proto)
+{
+	return (sig & 0xffff) | (__u32)l4proto << 16;
 }
 
 static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
@@ -199,7 +221,8 @@ static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 {
 	return vx_payload_global(env->ctx,
 				 (__u32)(p->payload - (const __u8 *)data),
-				 p->payload_len, p->l4proto, sig);
+				 p->payload_len, vx_pg_ports(p->sport, p->dport),
+				 vx_pg_sig(sig, p->l4proto));
 }
 
 static __always_inline int vx_heur_on(struct vx_env *env)
@@ -276,6 +299,52 @@ __noinline __u32 vx_tunnel_global(struct xdp_md *ctx, __u32 t, __u32 slot)
 		return 0;
 	return vx_tunnel_step(&env, (void *)(long)ctx->data,
 			      (void *)(long)ctx->data_end, t, slot & 1);
+}
+
+/*
+ * vx_weak_flow() as a global function, verified once: the entry under
+ * construction lives on this function's stack, not on vx_slow()'s.  The
+ * payload is found again from @ctx: @at is its offset | 1 << 16 if it holds
+ * 16 bytes | the direction << 17.  Returns the verdict, with
+ * VX_RES_NEW_FLOW when the flow got its class.
+ */
+__noinline vx_res_t vx_fc_weak_global(struct xdp_md *ctx,
+				      const struct vx_flow_key *k, __u32 h,
+				      vx_res_t r, __u32 at)
+{
+	struct vx_env env = {};
+	const __u8 *b = 0;
+
+	if (!ctx || !k)
+		return vx_res(VX_C_OTHER, VX_CONF_PORT) | VX_RES_MISS;
+	if (at & (1u << 16)) {
+		const __u8 *data = (const __u8 *)(long)ctx->data;
+		const void *data_end = (void *)(long)ctx->data_end;
+
+		b = data + vx_clamp(at & 0xffff, VX_MAX_PAYLOAD_OFF);
+		if ((const void *)(b + 16) > data_end)
+			b = 0;
+	}
+	r = vx_weak_flow(&env, k, (at >> 17) & 1, b, h, r);
+	return r | (r & VX_RES_STORE ? VX_RES_NEW_FLOW : 0);
+}
+
+static __always_inline vx_res_t vx_fc_weak(struct vx_env *env,
+					   const struct vx_flow_key *k,
+					   int from_hi, const struct vx_pkt *p,
+					   const void *data,
+					   const void *data_end, __u32 hash,
+					   vx_res_t r)
+{
+	__u32 at = (__u32)(p->payload - (const __u8 *)data) & 0xffff;
+
+	(void)data_end;
+	if (p->payload_len >= 16)
+		at |= 1u << 16;
+	r = vx_fc_weak_global(env->ctx, k, hash, r, at | (from_hi ? 1u << 17 : 0));
+	if (r & VX_RES_NEW_FLOW)
+		env->new_flow = 1;
+	return r & ~VX_RES_NEW_FLOW;
 }
 
 #endif /* VPNXDP_HOOKS_BPF_H */

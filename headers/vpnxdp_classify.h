@@ -17,6 +17,14 @@
  *                                          const struct vx_flow_key *);
  *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
  *                     __u32 hash, const struct vx_flow_val *);
+ *   vx_res_t vx_fc_weak(struct vx_env *, const struct vx_flow_key *,
+ *                       int from_hi, const struct vx_pkt *,
+ *                       const void *data, const void *data_end,
+ *                       __u32 hash, vx_res_t r);
+ *       vx_weak_flow() of this file for a weak shape @r of the packet
+ *       (its flow's key, its direction), however the includer wants it run
+ *       (the XDP program: as a global function, off the general path's
+ *       stack); it may be defined after this file is included
  *   int vx_ep_any(struct vx_env *);
  *       0: no endpoint (VX_FK_ENDPOINT) was ever stored, so none can be
  *       looked up; 1: there may be one
@@ -59,7 +67,9 @@
  * Order of the checks, cheapest decisive first:
  *   1. a signature on the port, confirmed by the payload: done;
  *   2. payload checks that work on any port (VX_CONF_PAYLOAD): done;
- *   3. the flow cache: a flow identified before keeps its class;
+ *   3. the flow cache: a flow identified before keeps its class, and a
+ *      weak shape (WireGuard data on any port) counts only in such a flow
+ *      or once several packets of its flow agree (VX_CONF_FLOW);
  *   4. otherwise the signature's class unconfirmed (VX_CONF_PORT), or other;
  *   5. where policy turned it on, a flow with no signature that nothing
  *      above identified goes through the obfuscated-OpenVPN heuristic
@@ -67,7 +77,9 @@
  *      (VX_CONF_HEURISTIC, remembered in the flow cache).
  * A packet identified by 1 or 2 records its flow in the cache, unless every
  * packet of its flow will identify itself the same way (UDP confirmed on a
- * signature's port, standard WireGuard anywhere): those need no memory.
+ * signature's port): those need no memory.  What the cache holds as a
+ * class was always established on strong evidence; a weak shape alone
+ * leaves only a candidate entry (class other) that counts the evidence.
  */
 #ifndef VPNXDP_CLASSIFY_H
 #define VPNXDP_CLASSIFY_H
@@ -85,6 +97,12 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 						    __u32 index);
 static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 hash);
 static __always_inline int vx_ep_any(struct vx_env *env);
+static __always_inline vx_res_t vx_fc_weak(struct vx_env *env,
+					   const struct vx_flow_key *k,
+					   int from_hi, const struct vx_pkt *p,
+					   const void *data,
+					   const void *data_end, __u32 hash,
+					   vx_res_t r);
 static __always_inline void vx_ep_mark(struct vx_env *env);
 static __always_inline vx_res_t vx_payload_run(struct vx_env *env,
 					       const struct vx_pkt *p,
@@ -127,9 +145,10 @@ VX_UNROLL
 	return pa <= pb;
 }
 
-/* The flow key of @p, the same for both directions. */
-static __always_inline void vx_flow_key(struct vx_flow_key *k,
-					const struct vx_pkt *p)
+/* The flow key of @p, the same for both directions.  Returns 1 when @p
+ * was sent by the endpoint that sorts last (its direction), else 0. */
+static __always_inline int vx_flow_key(struct vx_flow_key *k,
+				       const struct vx_pkt *p)
 {
 	__builtin_memset(k, 0, sizeof(*k));
 	k->proto = p->l4proto;
@@ -139,12 +158,13 @@ static __always_inline void vx_flow_key(struct vx_flow_key *k,
 		__builtin_memcpy(k->addr_hi, p->daddr, 16);
 		k->port_lo = p->sport;
 		k->port_hi = p->dport;
-	} else {
-		__builtin_memcpy(k->addr_lo, p->daddr, 16);
-		__builtin_memcpy(k->addr_hi, p->saddr, 16);
-		k->port_lo = p->dport;
-		k->port_hi = p->sport;
+		return 0;
 	}
+	__builtin_memcpy(k->addr_lo, p->daddr, 16);
+	__builtin_memcpy(k->addr_hi, p->saddr, 16);
+	k->port_lo = p->dport;
+	k->port_hi = p->sport;
+	return 1;
 }
 
 static __always_inline void vx_frag_key(struct vx_frag_key *k,
@@ -298,6 +318,7 @@ static __always_inline void vx_learn_endpoints(struct vx_env *env,
  *   VX_RES_MISS      the cache had nothing to say: go on to the endpoints;
  *   VX_RES_STORE     the flow must be written to the cache with the verdict
  *                    (identified by its own bytes, and not held so).
+ * A weak shape (VX_RES_WEAK) is vx_flow_decide_weak()'s.
  */
 static __always_inline vx_res_t vx_flow_decide(vx_res_t r,
 					       const struct vx_flow_val *fv)
@@ -323,6 +344,117 @@ static __always_inline vx_res_t vx_flow_decide(vx_res_t r,
 	if (fv && VX_CLASS_IS_VPN(fv->cls))
 		return vx_res(fv->cls, fv->conf);
 	return vx_res(cls, conf) | VX_RES_MISS;
+}
+
+/*
+ * vx_flow_decide() for a weak shape @r (VX_RES_WEAK): the class of a flow
+ * identified before (a handshake, or packets that agreed), with VX_CONF_FLOW
+ * where the shape is that class's; otherwise VX_RES_STORE: evidence to count
+ * (vx_flow_count()).
+ */
+static __always_inline vx_res_t vx_flow_decide_weak(vx_res_t r,
+						    const struct vx_flow_val *fv)
+{
+	__u32 cls = vx_res_cls(r);
+
+	if (fv && VX_CLASS_IS_VPN(fv->cls)) {
+		if (fv->cls == cls || vx_refines(fv->cls, cls))
+			return vx_res(fv->cls, VX_CONF_FLOW);
+		return vx_res(fv->cls, fv->conf);
+	}
+	return r | VX_RES_STORE;
+}
+
+/* One direction @d (a constant) of vx_flow_count(): returns how many
+ * packets in a row have agreed now. */
+static __always_inline __u32 vx_count_dir(struct vx_flow_val *nv, int d,
+					  __u32 tok, __u32 seq)
+{
+	__u32 seen = (nv->seen >> (d * 4)) & 15;
+
+	if (seen && nv->tok[d] == tok && seq > nv->seq[d]) {
+		if (seen < 15)
+			seen++;
+	} else {
+		seen = 1;
+		nv->tok[d] = (__u16)tok;
+	}
+	nv->seq[d] = (__u16)seq;
+	nv->seen = (__u8)((nv->seen & (d ? 0x0f : 0xf0)) | seen << (d * 4));
+	return seen;
+}
+
+/*
+ * A weak shape of class @r in a flow not identified yet (@fv: its candidate
+ * entry, or NULL): count it into @nv, the entry to store.  @ev: what the
+ * packet says (vx_weak_evidence()).  Returns the verdict: the class once
+ * VX_WEAK_AGREE packets of one direction agree, other (VX_RES_MISS) until
+ * then.
+ */
+static __always_inline vx_res_t vx_flow_count(const struct vx_flow_val *fv,
+					      struct vx_flow_val *nv, vx_res_t r,
+					      __u32 ev)
+{
+	__u32 cls = vx_res_cls(r), tok = (ev >> 16) & 0x7fff, seq = ev & 0xffff, seen;
+
+	if (fv && fv->weak == cls)
+		*nv = *fv;
+	nv->cls = VX_C_OTHER;
+	nv->conf = VX_CONF_PORT;
+	nv->weak = (__u8)cls;
+	/* each direction with a constant index: the XDP program cannot
+	 * index its stack with a variable */
+	if (ev >> 31)
+		seen = vx_count_dir(nv, 1, tok, seq);
+	else
+		seen = vx_count_dir(nv, 0, tok, seq);
+	if (seen < VX_WEAK_AGREE)
+		return vx_res(VX_C_OTHER, VX_CONF_PORT) | VX_RES_MISS;
+	nv->cls = (__u8)cls;
+	nv->conf = VX_CONF_FLOW;
+	return vx_res(cls, VX_CONF_FLOW);
+}
+
+/*
+ * What a weak shape's packet gives vx_flow_count(), in one scalar: bit 31
+ * the direction (@from_hi: vx_flow_key()'s), bits 16..30 and 0..15 the 15
+ * and 16 low bits of what the flow's packets agree on and of their counter.
+ * WireGuard data: the receiver index, the counter.  @b: the payload's first
+ * 16 bytes (NULL: not there).
+ */
+static __always_inline __u32 vx_weak_evidence(const __u8 *b, int from_hi,
+					      vx_res_t r)
+{
+	__u32 ev = 0;
+
+	if (vx_res_cls(r) == VX_C_WIREGUARD && b)
+		ev = ((__u32)b[6] << 8 | b[7]) << 16 | b[8] | (__u32)b[9] << 8;
+	return ev | (from_hi ? 1u << 31 : 0);
+}
+
+/*
+ * A weak shape @r in the flow of key @k (@h: its vx_flow_hash2()), sent in
+ * direction @from_hi, payload starting with @b (16 bytes, or NULL): the
+ * flow's class if it has one, else its evidence counted into the entry
+ * (vx_flow_count()).  Returns the verdict; VX_RES_STORE when the flow got
+ * its class now.
+ */
+static __always_inline vx_res_t vx_weak_flow(struct vx_env *env,
+					     const struct vx_flow_key *k,
+					     int from_hi, const __u8 *b,
+					     __u32 h, vx_res_t r)
+{
+	const struct vx_flow_val *fv = 0;
+	struct vx_flow_val nv = {};
+
+	if (vx_fc_maybe(env, h))
+		fv = vx_fc_lookup(env, k);
+	r = vx_flow_decide_weak(r, fv);
+	if (!(r & VX_RES_STORE))
+		return r;
+	r = vx_flow_count(fv, &nv, r, vx_weak_evidence(b, from_hi, r));
+	vx_fc_update(env, k, h, &nv);
+	return VX_CLASS_IS_VPN(vx_res_cls(r)) ? r | VX_RES_STORE : r;
 }
 
 /* Does vx_flow_decide() need the cache entry for @r?  (A packet the filter
@@ -389,6 +521,17 @@ vx_classify_ports(struct vx_env *env, struct vx_pkt *p, const void *data,
 	ea = vx_ep_hash(p->saddr, p->sport);
 	eb = vx_ep_hash(p->daddr, p->dport);
 	h = vx_flow_hash2(ea, eb, p->l4proto);
+	if (r & VX_RES_WEAK) {
+		/* a weak shape: its flow's evidence alone decides (one call:
+		 * the XDP program's general path verifies it once).  It is
+		 * no candidate for the heuristic, and a learned endpoint
+		 * (tinc) does not lend its class to a packet shaped like
+		 * another protocol's. */
+		int from_hi = vx_flow_key(&k, p);
+
+		r = vx_fc_weak(env, &k, from_hi, p, data, data_end, h, r);
+		return vx_res_verdict(r);
+	}
 	maybe = vx_fc_maybe(env, h);
 	wants = vx_flow_wants(r, maybe);
 	if (wants) {

@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define VX_ABI_VERSION 10
+#define VX_ABI_VERSION 11
 
 /* Traffic classes.  The order is the ABI of the counters map (a class id is
  * its row); names live in user/core/names.h.  VX_C_OTHER is "not VPN",
@@ -324,10 +324,27 @@ struct vx_flow_key {
 #define VX_FK_FLOW 0
 #define VX_FK_ENDPOINT 1
 
+/*
+ * A flow's class, or the evidence gathered for one: a weak shape (WireGuard
+ * data) counts only once enough packets of the flow agree (the same
+ * receiver index, a counter going up), counted per direction (0: sent by
+ * the endpoint that sorts first in the key).  Until then the entry is a
+ * candidate: cls other, weak the class counted.  Only strong evidence (a
+ * payload check that stands alone, or the agreeing packets) ever sets cls.
+ * The agreement is kept in 16-bit fragments (the low half of the index and
+ * of the counter): the entry, which the XDP program's general path holds on
+ * its stack, stays small.
+ */
+#define VX_WEAK_AGREE 3 /* packets of one direction that must agree */
+
 struct vx_flow_val {
-	__u8 cls;  /* enum vx_class */
-	__u8 conf; /* enum vx_confidence it was identified with */
-	__u8 pad[2];
+	__u8 cls;    /* enum vx_class */
+	__u8 conf;   /* enum vx_confidence it was identified with */
+	__u8 weak;   /* class of the weak shape being counted, 0: none */
+	__u8 seen;   /* per direction (low nibble: 0, high: 1): packets in a
+		      * row that agreed */
+	__u16 tok[2]; /* per direction: what they agree on (receiver index) */
+	__u16 seq[2]; /* per direction: the last one's counter */
 };
 
 /*

@@ -86,6 +86,22 @@ static __always_inline __u32 vx_be32(const __u8 *b)
 }
 #endif
 
+/*
+ * Eight bytes a protocol fills at random (a session id, an index and the
+ * start of a public key): no run of three zero bytes, which random bytes
+ * show once in 2.8 million.  The counters and lengths of a structured
+ * header (a DNS header's ANCOUNT and NSCOUNT, say) are mostly zero bytes,
+ * which is what keeps such headers from passing for a handshake.
+ */
+static __always_inline int vx_random8(const __u8 *b)
+{
+VX_UNROLL
+	for (int i = 0; i < 6; i++)
+		if ((b[i] | b[i + 1] | b[i + 2]) == 0)
+			return 0;
+	return 1;
+}
+
 /* ------------------------------------------------------------ WireGuard */
 
 /*
@@ -169,7 +185,7 @@ static __always_inline int vx_is_warp(const struct vx_pkt *p,
 static __always_inline int vx_warp_handshake(const struct vx_pkt *p,
 					     const void *data_end)
 {
-	const __u8 *m = vx_pl(p, 0, 4, data_end);
+	const __u8 *m;
 	__u32 off;
 
 	if (p->payload_len == 148)
@@ -178,7 +194,8 @@ static __always_inline int vx_warp_handshake(const struct vx_pkt *p,
 		off = 76;
 	else
 		return 0;
-	if (!m || vx_warp_type(m) != (off == 132 ? 1u : 2u))
+	m = vx_pl(p, 0, 12, data_end);
+	if (!m || vx_warp_type(m) != (off == 132 ? 1u : 2u) || !vx_random8(m + 4))
 		return 0;
 	/* mac1, then mac2 */
 	m = vx_pl(p, off - 16, 32, data_end);
@@ -186,6 +203,36 @@ static __always_inline int vx_warp_handshake(const struct vx_pkt *p,
 		return 0;
 	return (vx_be32(m) | vx_be32(m + 4) | vx_be32(m + 8) | vx_be32(m + 12)) != 0 &&
 	       (vx_be32(m + 16) | vx_be32(m + 20) | vx_be32(m + 24) | vx_be32(m + 28)) == 0;
+}
+
+/*
+ * A standard WireGuard handshake message on any port (strong evidence):
+ * type 1..3 of its exact length, and random bytes where the sender and
+ * receiver indexes, the ephemeral key or the cookie nonce are.
+ */
+static __always_inline int vx_wg_handshake(const struct vx_pkt *p,
+					   const void *data_end)
+{
+	const __u8 *b = vx_pl(p, 0, 12, data_end);
+
+	return b && b[0] >= 1 && b[0] <= 3 && vx_wg_std(b, p->payload_len) &&
+	       vx_random8(b + 4);
+}
+
+/*
+ * A WireGuard transport data message (weak: one says little): type 4 of a
+ * plausible length, and a counter (64-bit little endian, bytes 8..15) under
+ * 2^32, as it always is: the keys, and with them the counter, are renewed
+ * every two minutes.  A flow's packets must agree on the receiver index
+ * (bytes 4..7) with a counter that goes up (vx_flow_count()).
+ */
+static __always_inline int vx_wg_data(const struct vx_pkt *p,
+				      const void *data_end)
+{
+	const __u8 *b = vx_pl(p, 0, 16, data_end);
+
+	return b && b[0] == 4 && vx_wg_std(b, p->payload_len) &&
+	       (b[12] | b[13] | b[14] | b[15]) == 0;
 }
 
 /* -------------------------------------------------------------- OpenVPN */
@@ -227,23 +274,30 @@ static __always_inline int vx_ovpn_auth_len(__u32 len, __u32 plain)
 	return -1;
 }
 
+/* A time_t of a packet sent after 2012 and before 2038. */
+static __always_inline int vx_ovpn_time_ok(__u32 t)
+{
+	return t >= 0x50000000 && t < 0x80000000;
+}
+
 /*
  * The first packet each side sends (protocol.h / ssl.c): a hard reset.
  *   client: op | session id (8) | [tls-auth] | ack count 0 | message id 0
  *   server: op | session id (8) | [tls-auth] | ack count 1 | acked id 0 |
  *           peer session id (8) | message id 0
  * with [tls-auth] = HMAC | replay packet id (counts from 1) | time.  The
- * exact length and the zero fields at its end make it distinctive.  With
- * tls-crypt the fields after the session id are packet id, time, a 32-byte
- * tag and the encrypted plain part: known by the exact length, a small
- * packet id and a plausible time.
+ * exact length, the random session ids and the zero fields at its end make
+ * it distinctive.  With tls-crypt (OpenVPN 2.4 on: the V2 opcodes only)
+ * the fields after the session id are packet id, time, a 32-byte tag and
+ * the encrypted plain part: known by the exact length, a small packet id
+ * and a plausible time.
  * @off: where the packet starts in the payload (TCP: after the prefix).
  */
 static __always_inline int vx_ovpn_hard_reset(const struct vx_pkt *p,
 					      __u32 off, __u32 len,
 					      const void *data_end)
 {
-	const __u8 *b = vx_pl(p, off, 1, data_end), *t;
+	const __u8 *b = vx_pl(p, off, 9, data_end), *t;
 	__u32 plain, op;
 	int auth;
 
@@ -256,18 +310,20 @@ static __always_inline int vx_ovpn_hard_reset(const struct vx_pkt *p,
 		plain = 26;
 	else
 		return 0;
+	if (!vx_random8(b + 1))
+		return 0;
 	/* tls-crypt: packet id and time in clear after the session id, a
 	 * 32-byte tag, then the encrypted rest (as long as the plain one) */
-	if (len == plain + 8 + 32) {
+	if (len == plain + 8 + 32 &&
+	    (op == VX_OVPN_HARD_RESET_CLIENT_V2 || op == VX_OVPN_HARD_RESET_SERVER_V2)) {
 		const __u8 *c = vx_pl(p, (off & 3) + 9, 8, data_end);
-		__u32 pid, now;
+		__u32 pid;
 
 		if (!c)
 			return 0;
 		pid = vx_be32(c);
-		now = vx_be32(c + 4);
-		/* a counter from 1; a time after 2012 and before 2038 */
-		if (pid >= 1 && pid <= 0xffff && now >= 0x50000000 && now < 0x80000000)
+		/* a counter from 1 */
+		if (pid >= 1 && pid <= 0xffff && vx_ovpn_time_ok(vx_be32(c + 4)))
 			return 1;
 	}
 	auth = vx_ovpn_auth_len(len, plain);
@@ -278,21 +334,21 @@ static __always_inline int vx_ovpn_hard_reset(const struct vx_pkt *p,
 	if (!t)
 		return 0;
 	if (auth) {
-		/* replay packet id (before the time): counts from 1, small in
-		 * a handshake */
-		const __u8 *id = vx_pl(p, (off & 3) + 1 + vx_clamp((__u32)auth, 127), 4,
+		/* replay packet id and time (the block's last 8 bytes): the id
+		 * counts from 1, small in a handshake */
+		const __u8 *id = vx_pl(p, (off & 3) + 1 + vx_clamp((__u32)auth, 127), 8,
 				       data_end);
 		__u32 pid;
 
 		if (!id)
 			return 0;
 		pid = vx_be32(id);
-		if (pid == 0 || pid > 0xffff)
+		if (pid == 0 || pid > 0xffff || !vx_ovpn_time_ok(vx_be32(id + 4)))
 			return 0;
 	}
 	if (plain == 14)
 		return (t[0] | t[1] | t[2] | t[3] | t[4]) == 0;
-	return t[0] == 1 && (t[1] | t[2] | t[3] | t[4]) == 0 &&
+	return t[0] == 1 && (t[1] | t[2] | t[3] | t[4]) == 0 && vx_random8(t + 5) &&
 	       (t[13] | t[14] | t[15] | t[16]) == 0;
 }
 
@@ -560,14 +616,12 @@ static __always_inline int vx_is_tinc_id(const struct vx_pkt *p,
 /*
  * A DTLS record header (RFC 6347 4.1): content type 20..23, version, epoch,
  * 48-bit sequence number, length; the record must fit the datagram.
- * Cisco AnyConnect and OpenConnect servers speak the pre-standard DTLS
- * 0.9 of OpenSSL (version 0x0100, "DTLS1_BAD_VER"), which nothing else on
- * the wire uses: that version alone is distinctive.  Standard DTLS versions
- * (0xfeff, 0xfefd) are also what WebRTC and every other DTLS user send, so
- * they only confirm a signature the operator set for OpenConnect's port.
+ * Standard DTLS versions (0xfeff, 0xfefd) are what WebRTC and every other
+ * DTLS user send, so a record alone only confirms a signature the operator
+ * set for OpenConnect's port.
  */
 static __always_inline int vx_dtls_record(const struct vx_pkt *p,
-					  const void *data_end, int bad_ver_only)
+					  const void *data_end)
 {
 	const __u8 *b = vx_pl(p, 0, 13, data_end);
 	__u32 ver;
@@ -575,9 +629,65 @@ static __always_inline int vx_dtls_record(const struct vx_pkt *p,
 	if (!b || b[0] < 20 || b[0] > 23)
 		return 0;
 	ver = vx_be16(b + 1);
-	if (ver != 0x0100 && (bad_ver_only || (ver != 0xfeff && ver != 0xfefd)))
+	if (ver != 0x0100 && ver != 0xfeff && ver != 0xfefd)
 		return 0;
 	return vx_be16(b + 11) + 13 <= p->payload_len;
+}
+
+/*
+ * What sets OpenConnect / Cisco AnyConnect apart on any port (strong
+ * evidence), one of:
+ * - the pre-standard DTLS 0.9 of OpenSSL (version 0x0100, DTLS1_BAD_VER),
+ *   which nothing else on the wire uses, in a consistent record: a known
+ *   content type, an epoch and a sequence number a session reaches (under
+ *   256, under 2^32), and records (at most two) that fill the datagram
+ *   exactly;
+ * - a DTLS 1.0/1.2 ClientHello resuming the session the TLS channel set up
+ *   (X-DTLS-Session-ID): epoch 0, one unfragmented handshake message whose
+ *   lengths agree with the record's, and a 32-byte session id.  Ordinary
+ *   DTLS clients (WebRTC) start new sessions: session id length 0.
+ */
+static __always_inline int vx_dtls_hdr_ok(const __u8 *h, __u32 ver)
+{
+	return h[0] >= 20 && h[0] <= 23 && vx_be16(h + 1) == ver && h[3] == 0 &&
+	       (h[5] | h[6]) == 0;
+}
+
+static __always_inline int vx_is_openconnect(const struct vx_pkt *p,
+					     const void *data_end)
+{
+	const __u8 *b = vx_pl(p, 0, 13, data_end), *h;
+	__u32 n, ver;
+
+	if (!b)
+		return 0;
+	ver = vx_be16(b + 1);
+	if (ver == 0x0100) {
+		if (!vx_dtls_hdr_ok(b, ver))
+			return 0;
+		n = 13 + vx_be16(b + 11);
+		if (n == p->payload_len)
+			return 1;
+		if (n + 13 >= p->payload_len || n > 0x3fff)
+			return 0;
+		h = vx_pl(p, vx_clamp(n, 0x3fff), 13, data_end);
+		return h && vx_dtls_hdr_ok(h, ver) &&
+		       n + 13 + vx_be16(h + 11) == p->payload_len;
+	}
+	if (b[0] != 22 || (ver != 0xfeff && ver != 0xfefd) || (b[3] | b[4]) != 0 ||
+	    (b[5] | b[6]) != 0 || vx_be16(b + 11) + 13 != p->payload_len)
+		return 0;
+	/* handshake: type 1, length (3), message seq (2), fragment offset (3)
+	 * 0, fragment length (3) = length; client version, random (32),
+	 * session id length */
+	h = vx_pl(p, 13, 47, data_end);
+	if (!h || h[0] != 1 || h[1] != 0 || vx_be16(h + 2) + 12 != vx_be16(b + 11) ||
+	    h[4] != 0 || h[5] > 1 || (h[6] | h[7] | h[8]) != 0 ||
+	    h[9] != 0 || vx_be16(h + 10) != vx_be16(h + 2))
+		return 0;
+	ver = vx_be16(h + 12);
+	return (ver == 0xfeff || ver == 0xfefd) && h[46] == 32 &&
+	       vx_be16(h + 2) >= 2 + 32 + 1 + 32 + 1 + 2 + 2 + 1;
 }
 
 /* ------------------------------------------------------------- ZeroTier */
@@ -622,6 +732,86 @@ static __always_inline int vx_is_zerotier_hello(const struct vx_pkt *p,
 		return 0;
 	return b[41] == b[13] && b[42] == b[14] && b[43] == b[15] &&
 	       b[44] == b[16] && b[45] == b[17];
+}
+
+/* ------------------------------------------- well-known services */
+
+/*
+ * Ports where a well-known protocol that is not VPN lives, each with that
+ * protocol's own header check.  A payload on such a port that passes it is
+ * that protocol, whatever a VPN check would make of its bytes (a DNS query
+ * with ID 0x0400 looks like WireGuard data; one with EDNS like an OpenVPN
+ * hard reset).  Only the any-port checks defer to this: a signature an
+ * operator puts on one of these ports is judged before it.
+ */
+#define VX_STUN_COOKIE 0x2112a442
+
+/* DNS (RFC 1035 4.1.1), also mDNS, LLMNR and NetBIOS name service: a
+ * 12-byte header, a known opcode, and record counts (each under 256) that
+ * fit the datagram. */
+static __always_inline int vx_is_dns(const struct vx_pkt *p, const void *data_end)
+{
+	const __u8 *b = vx_pl(p, 0, 12, data_end);
+	__u32 op;
+
+	if (!b || (b[4] | b[6] | b[8] | b[10]) != 0)
+		return 0;
+	op = (b[2] >> 3) & 15;
+	if (op == 3 || op > 6)
+		return 0;
+	return 12 + (__u32)b[5] * 5 + ((__u32)b[7] + b[9] + b[11]) * 11 <= p->payload_len;
+}
+
+static __always_inline int vx_wellknown_port(const struct vx_pkt *p,
+					     const void *data_end, __u16 port)
+{
+	const __u8 *b;
+
+	switch (port) {
+	case 53: case 137: case 5353: case 5355:
+		return vx_is_dns(p, data_end);
+	case 123: /* NTP (RFC 5905 7.3): version 1..4, a mode, 48 bytes */
+		b = vx_pl(p, 0, 1, data_end);
+		return b && p->payload_len >= 48 && ((b[0] >> 3) & 7) >= 1 &&
+		       ((b[0] >> 3) & 7) <= 4 && (b[0] & 7) != 0;
+	case 67: case 68: /* BOOTP/DHCP (RFC 2131): op, Ethernet, magic cookie */
+		b = vx_pl(p, 0, 1, data_end);
+		if (!b || b[0] < 1 || b[0] > 2)
+			return 0;
+		b = vx_pl(p, 236, 4, data_end);
+		return b && vx_be32(b) == 0x63825363;
+	case 138: /* NetBIOS datagram service (RFC 1002 4.4): message type */
+		b = vx_pl(p, 0, 1, data_end);
+		return b && p->payload_len >= 10 && b[0] >= 0x10 && b[0] <= 0x16;
+	case 161: case 162: /* SNMP: a BER SEQUENCE whose first element is
+			     * the INTEGER version */
+		b = vx_pl(p, 0, 5, data_end);
+		if (!b || b[0] != 0x30)
+			return 0;
+		return b[1] < 0x80 ? b[2] == 0x02 :
+		       b[1] == 0x81 ? b[3] == 0x02 : b[1] == 0x82 && b[4] == 0x02;
+	case 514: /* syslog (RFC 3164, 5424): "<PRI>" */
+		b = vx_pl(p, 0, 3, data_end);
+		return b && b[0] == '<' && b[1] >= '0' && b[1] <= '9' &&
+		       (b[2] == '>' || (b[2] >= '0' && b[2] <= '9'));
+	case 1900: /* SSDP: HTTP over UDP */
+		b = vx_pl(p, 0, 4, data_end);
+		return b && ((b[0] == 'M' && b[1] == '-' && b[2] == 'S') ||
+			     (b[0] == 'N' && b[1] == 'O' && b[2] == 'T') ||
+			     (b[0] == 'H' && b[1] == 'T' && b[2] == 'T' && b[3] == 'P'));
+	case 3478: /* STUN (RFC 5389 6): zero top bits, magic cookie */
+		b = vx_pl(p, 0, 8, data_end);
+		return b && (b[0] & 0xc0) == 0 && vx_be32(b + 4) == VX_STUN_COOKIE &&
+		       vx_be16(b + 2) + 20 <= p->payload_len;
+	}
+	return 0;
+}
+
+static __always_inline int vx_wellknown_udp(const struct vx_pkt *p,
+					    const void *data_end)
+{
+	return vx_wellknown_port(p, data_end, p->dport) ||
+	       vx_wellknown_port(p, data_end, p->sport);
 }
 
 /* ------------------------------------------------ confirm a signature */
@@ -681,7 +871,7 @@ vx_confirm_port(const struct vx_pkt *p, const void *data_end, __u32 cls,
 		ok = p->l4proto == IPPROTO_TCP ? vx_is_tinc_id(p, data_end) : -1;
 		break;
 	case VX_C_OPENCONNECT:
-		ok = p->l4proto == IPPROTO_UDP ? vx_dtls_record(p, data_end, 0) : -1;
+		ok = p->l4proto == IPPROTO_UDP ? vx_dtls_record(p, data_end) : -1;
 		break;
 	case VX_C_ZEROTIER:
 		ok = p->l4proto == IPPROTO_UDP && vx_confirm_zerotier(p, data_end);
@@ -709,13 +899,21 @@ static __always_inline vx_res_t vx_found(__u32 cls)
 
 #define VX_NOT_FOUND vx_res(VX_C_OTHER, VX_CONF_PORT)
 
+/* A weak shape of @cls: it counts only on its flow's evidence
+ * (vx_flow_decide()). */
+static __always_inline vx_res_t vx_weak(__u32 cls)
+{
+	return vx_res(cls, VX_CONF_FLOW) | VX_RES_WEAK;
+}
+
 /*
  * UDP payloads that matched no signature.  Dispatch on the first byte so
  * that ordinary traffic costs one load and a jump table; only protocols
  * whose first byte is random (ZeroTier's packet id, IKE's SPI) need a look
- * further in, behind a length test.  VX_RES_SELF where every packet of the
- * protocol can be recognised like this one (standard WireGuard: all four
- * messages), so its flow needs no memory.
+ * further in, behind a length test.  Handshakes and magic values are
+ * evidence on their own; weak shapes (vx_weak()) wait for their flow's.
+ * (A payload a well-known service on its port accounts for never gets
+ * here: vx_payload_stage().)
  */
 VX_SUBPROG vx_res_t vx_find_udp(const struct vx_pkt *p, const void *data_end)
 {
@@ -728,15 +926,16 @@ VX_SUBPROG vx_res_t vx_find_udp(const struct vx_pkt *p, const void *data_end)
 	 * to VX_FIND_UDP_FIRST (vx_find_udp_may(); from 128 on, to its own
 	 * test) too. */
 	switch (b[0]) {
-	case 1: case 2: case 3: case 4: {
-		const __u8 *w = vx_pl(p, 0, 4, data_end);
-
-		if (w && vx_wg_std(w, p->payload_len))
-			return vx_found(VX_C_WIREGUARD) | VX_RES_SELF;
+	case 1: case 2: case 3: case 4:
+		/* a handshake is evidence enough; data only on the flow's
+		 * (a handshake before it, or agreeing packets) */
+		if (vx_wg_handshake(p, data_end))
+			return vx_found(VX_C_WIREGUARD);
 		if (vx_warp_handshake(p, data_end))
 			return vx_found(VX_C_WARP);
+		if (vx_wg_data(p, data_end))
+			return vx_weak(VX_C_WIREGUARD);
 		break;
-	}
 	case 0xc1: case 0xc2:
 		if (vx_warp_handshake(p, data_end))
 			return vx_found(VX_C_WARP);
@@ -765,7 +964,7 @@ VX_SUBPROG vx_res_t vx_find_udp(const struct vx_pkt *p, const void *data_end)
 			return vx_found(VX_C_SOFTETHER);
 		break;
 	case 20: case 21: case 22: case 23:
-		if (vx_dtls_record(p, data_end, 1))
+		if (vx_is_openconnect(p, data_end))
 			return vx_found(VX_C_OPENCONNECT);
 		break;
 	}
@@ -853,7 +1052,8 @@ static __always_inline int vx_find_tcp_may(const struct vx_pkt *p,
  * An empty payload says nothing: other.  VX_RES_SELF when the flow needs
  * no memory.
  *
- * Only the payload pointer, its length and the transport of @p are read,
+ * Only the payload pointer, its length, the transport and the ports of @p
+ * are read,
  * so the XDP program can run this as a global function of its own, which
  * the verifier checks once instead of once per parse path.
  */
@@ -871,9 +1071,15 @@ static __always_inline vx_res_t vx_payload_stage(const struct vx_pkt *p,
 			 * this one: nothing for a flow cache to add */
 			return r | (p->l4proto == IPPROTO_UDP ? VX_RES_SELF : 0);
 	}
-	f = p->l4proto == IPPROTO_UDP ? vx_find_udp(p, data_end) :
-					vx_find_tcp(p, data_end);
-	return vx_res_cls(f) ? f : r;
+	/* a well-known service on its port is itself (vx_wellknown_udp()) */
+	if (p->l4proto == IPPROTO_UDP)
+		f = vx_wellknown_udp(p, data_end) ? VX_NOT_FOUND : vx_find_udp(p, data_end);
+	else
+		f = vx_find_tcp(p, data_end);
+	/* a signature's port-only word outweighs a weak shape */
+	if (vx_res_cls(f) && (!(f & VX_RES_WEAK) || !vx_res_cls(r)))
+		return f;
+	return r;
 }
 
 #endif /* VPNXDP_PAYLOAD_H */

@@ -28,8 +28,7 @@ struct vx_verdict {
 };
 
 /* Every packet of this flow will be identified the way this one was (UDP
- * confirmed on a signature's port, standard WireGuard anywhere): the flow
- * needs no memory. */
+ * confirmed on a signature's port): the flow needs no memory. */
 #define VX_RES_SELF (1u << 16)
 /* The flow cache had nothing to say: go on as without it. */
 #define VX_RES_MISS (1u << 17)
@@ -38,6 +37,10 @@ struct vx_verdict {
 /* The flow cache took a flow it did not hold: a newly seen VPN flow, which
  * the verdict reports as an event. */
 #define VX_RES_NEW_FLOW (1u << 19)
+
+/* The payload has a weak shape of the class (WireGuard data): a verdict
+ * only on its flow's evidence, other until then (vx_flow_decide()). */
+#define VX_RES_WEAK (1u << 20)
 
 static __always_inline vx_res_t vx_res(__u32 cls, __u32 conf)
 {

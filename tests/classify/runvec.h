@@ -128,9 +128,47 @@ static inline int rv_all(vx_classify_fn fn, void *ctx, const char *suite)
 		{ UDPS(40007, 500), "64 00 0:" IKE2, VX_C_IKE, VER });
 	/* Tailscale: disco, then WireGuard on the same socket stays tailscale */
 	fails += RV_SEQ(fn, ctx, suite, "flow_tailscale", 3,
-		{ UDPS(40100, 40101), "128 aa 0:04000000", VX_C_WIREGUARD, PAY },
+		{ UDPS(40100, 40101), "128 aa 0:04000000 8:0100000000000000", OTH },
 		{ UDPS(40100, 40101), "92 aa 0:5453f09f92ac", VX_C_TAILSCALE, PAY },
-		{ UDPS(40100, 40101), "128 aa 0:04000000", VX_C_TAILSCALE, PAY });
+		{ UDPS(40100, 40101), "128 aa 0:04000000 8:0100000000000000", VX_C_TAILSCALE, FLO });
+	/* WireGuard data on any port: other alone; after a handshake of its
+	 * flow, or once three packets of one direction agree (receiver index,
+	 * a counter going up), WireGuard on the flow's evidence */
+	fails += RV_SEQ(fn, ctx, suite, "flow_wg_handshake_then_data", 9,
+		{ UDPS(40200, 40201), "128 aa 0:04000000 8:0100000000000000", OTH },
+		{ UDPS(40200, 40201), "148 aa 0:01000000", VX_C_WIREGUARD, PAY },
+		{ { .proto = IPPROTO_UDP, .sport = 40200, .dport = 40201, .swap = 1 }, "92 aa 0:02000000", VX_C_WIREGUARD, PAY },
+		{ UDPS(40200, 40201), "128 aa 0:04000000 8:0100000000000000", VX_C_WIREGUARD, FLO },
+		{ { .proto = IPPROTO_UDP, .sport = 40200, .dport = 40201, .swap = 1 }, "32 aa 0:04000000 8:0200000000000000", VX_C_WIREGUARD, FLO });
+	fails += RV_SEQ(fn, ctx, suite, "flow_wg_data_agree", 11,
+		{ UDPS(40300, 40301), "128 aa 0:0400000011223344 8:0700000000000000", OTH },
+		{ { .proto = IPPROTO_UDP, .sport = 40300, .dport = 40301, .swap = 1 }, "128 aa 0:0400000055667788 8:0100000000000000", OTH },
+		{ UDPS(40300, 40301), "128 aa 0:0400000011223344 8:0800000000000000", OTH },
+		{ UDPS(40300, 40301), "128 aa 0:0400000011223344 8:0a00000000000000", VX_C_WIREGUARD, FLO },
+		{ { .proto = IPPROTO_UDP, .sport = 40300, .dport = 40301, .swap = 1 }, "128 aa 0:0400000055667788 8:0200000000000000", VX_C_WIREGUARD, FLO });
+	/* packets that repeat themselves (a DNS-like header) or change their
+	 * index never agree */
+	fails += RV_SEQ(fn, ctx, suite, "flow_wg_data_repeat", 12,
+		{ UDPS(40400, 40401), "128 aa 0:0400000011223344 8:0700000000000000", OTH },
+		{ UDPS(40400, 40401), "128 aa 0:0400000011223344 8:0700000000000000", OTH },
+		{ UDPS(40400, 40401), "128 aa 0:0400000011223344 8:0700000000000000", OTH },
+		{ UDPS(40400, 40401), "128 aa 0:0400000011223344 8:0700000000000000", OTH },
+		{ UDPS(40400, 40401), "128 aa 0:0400000011223345 8:0800000000000000", OTH },
+		{ UDPS(40400, 40401), "128 aa 0:0400000011223346 8:0900000000000000", OTH },
+		{ UDPS(40400, 40401), "128 aa 0:0400000011223347 8:0a00000000000000", OTH });
+	/* the counter must go up in a row: a step back starts over */
+	fails += RV_SEQ(fn, ctx, suite, "flow_wg_data_backwards", 13,
+		{ UDPS(40500, 40501), "128 aa 0:0400000011223344 8:0700000000000000", OTH },
+		{ UDPS(40500, 40501), "128 aa 0:0400000011223344 8:0800000000000000", OTH },
+		{ UDPS(40500, 40501), "128 aa 0:0400000011223344 8:0600000000000000", OTH },
+		{ UDPS(40500, 40501), "128 aa 0:0400000011223344 8:0900000000000000", OTH },
+		{ UDPS(40500, 40501), "128 aa 0:0400000011223344 8:0a00000000000000", VX_C_WIREGUARD, FLO });
+	/* OpenConnect: its resuming ClientHello labels the flow; later DTLS
+	 * records (any version) follow it, generic DTLS stays other */
+	fails += RV_SEQ(fn, ctx, suite, "flow_openconnect", 14,
+		{ UDPS(40600, 443), "99 aa 0:16fefd00000000000000000056 13:0100004a0000000000 22:00004a 25:fefd 59:20 92:00 93:0002c030 97:0100", VX_C_OPENCONNECT, PAY },
+		{ UDPS(40600, 443), "100 aa 0:17fefd00010000000000050057", VX_C_OPENCONNECT, PAY },
+		{ UDPS(40601, 443), "100 aa 0:17fefd00010000000000050057", OTH });
 	/* a flow never identified stays other */
 	fails += RV_SEQ(fn, ctx, suite, "flow_unknown", 4,
 		{ TCPS(40002, 8443, 0x18), "100 aa", OTH },
@@ -157,8 +195,8 @@ static inline int rv_all(vx_classify_fn fn, void *ctx, const char *suite)
 	 * builder says 800 bytes more than it carries) */
 	fails += RV_SEQ(fn, ctx, suite, "frag_v4", 6,
 		{ { .proto = IPPROTO_UDP, .frag_off = 100, .frag_id = 77 }, "200 aa", VX_C_FRAGMENT, PRT },
-		{ { .proto = IPPROTO_UDP, .sport = 40004, .dport = 40404, .frag_first = 1, .frag_id = 77 }, "128 aa 0:04000000", VX_C_WIREGUARD, PAY },
-		{ { .proto = IPPROTO_UDP, .frag_off = 17, .frag_id = 77 }, "200 aa", VX_C_WIREGUARD, PAY },
+		{ { .proto = IPPROTO_UDP, .sport = 40004, .dport = 40404, .frag_first = 1, .frag_id = 77 }, "64 00 0:" IKE2 " 24:00000360", VX_C_IKE, PAY },
+		{ { .proto = IPPROTO_UDP, .frag_off = 17, .frag_id = 77 }, "200 aa", VX_C_IKE, PAY },
 		{ { .proto = IPPROTO_UDP, .frag_off = 17, .frag_id = 78 }, "200 aa", VX_C_FRAGMENT, PRT },
 		{ { .proto = IPPROTO_UDP, .sport = 40004, .dport = 53, .frag_first = 1, .frag_id = 79 }, "128 aa", OTH },
 		{ { .proto = IPPROTO_UDP, .frag_off = 17, .frag_id = 79 }, "200 aa", OTH });

@@ -31,6 +31,7 @@ struct vec {
 #define VER VX_CONF_VERIFIED
 #define PRT VX_CONF_PORT
 #define PAY VX_CONF_PAYLOAD
+#define FLO VX_CONF_FLOW
 #define OTH VX_C_OTHER, VX_CONF_PORT
 
 /* ISAKMP headers: SPI i, SPI r 0, next payload, version, exchange, flags,
@@ -44,13 +45,14 @@ static const struct vec vx_vectors[] = {
 	{ "wg_resp_51820_reply", U(51820, 40000), "92 aa 0:02000000", VX_C_WIREGUARD, VER },
 	{ "wg_cookie_51820", U(40000, 51820), "64 aa 0:03000000", VX_C_WIREGUARD, VER },
 	{ "wg_data_51820", U(40000, 51820), "128 aa 0:04000000", VX_C_WIREGUARD, VER },
-	{ "wg_keepalive_anyport", U(40000, 40404), "32 aa 0:04000000", VX_C_WIREGUARD, PAY },
+	/* data alone is a weak shape: other until its flow has evidence */
+	{ "wg_keepalive_anyport", U(40000, 40404), "32 aa 0:04000000 8:0100000000000000", OTH },
 	{ "wg_init_anyport", U(40000, 33333), "148 aa 0:01000000", VX_C_WIREGUARD, PAY },
-	{ "wg_data_anyport_v6", U6(40000, 40404), "1024 aa 0:04000000", VX_C_WIREGUARD, PAY },
+	{ "wg_data_anyport_v6", U6(40000, 40404), "1024 aa 0:04000000 8:0100000000000000", OTH },
 	{ "wg_data_unaligned_51820", U(40000, 51820), "130 aa 0:04000000", OTH },
 	/* padding stops at the MTU: a full-size packet (MTU 1420) */
 	{ "wg_data_mtu1420_51820", U(40000, 51820), "1452 aa 0:04000000", VX_C_WIREGUARD, VER },
-	{ "wg_data_mtu1420_anyport", U(40000, 40404), "1452 aa 0:04000000", VX_C_WIREGUARD, PAY },
+	{ "wg_data_mtu1420_anyport", U(40000, 40404), "1452 aa 0:04000000 8:0100000000000000", OTH },
 	{ "wg_data_unaligned_below_min_mtu", U(40000, 40404), "600 aa 0:04000000", OTH },
 	{ "wg_init_147_anyport", U(40000, 40404), "147 aa 0:01000000", OTH },
 	{ "wg_data_reserved_anyport", U(40000, 40404), "128 aa 0:04010000", OTH },
@@ -85,7 +87,7 @@ static const struct vec vx_vectors[] = {
 	{ "warp_c1_zero_filled_anyport", U(40000, 33333), "148 00 0:c1000000", OTH },
 	{ "warp_clientid_zero_filled_anyport", U(40000, 33333), "148 00 0:01230100", OTH },
 	{ "warp_c2_zero_filled_4500", U(40000, 4500), "92 00 0:c2120100", VX_C_ESP, VER },
-	{ "warp_c1_mac1_only_nonzero_anyport", U(40000, 33333), "148 00 0:c1112233 116:01", VX_C_WARP, PAY },
+	{ "warp_c1_mac1_only_nonzero_anyport", U(40000, 33333), "148 00 0:c1112233aabbccddeeff0011 116:01", VX_C_WARP, PAY },
 	{ "warp_c5_148_anyport", U(40000, 33333), "148 aa 0:c5112233 132:00000000000000000000000000000000", OTH },
 	{ "warp_c3_cookie_anyport", U(33333, 40000), "64 aa 0:c3112233", OTH },
 	{ "warp_c4_data_anyport", U(40000, 33333), "128 aa 0:c4112233", OTH },
@@ -109,6 +111,22 @@ static const struct vec vx_vectors[] = {
 	{ "warp_c1_mac2_set_1701", U(40000, 1701), "148 aa 0:c1132233 132:00000000000000000000000000000001", VX_C_L2TP, VER },
 	{ "warp_c4_data_1701", U(40000, 1701), "128 aa 0:c4122233", OTH },
 	{ "l2tp_v3_148_1701", U(40000, 1701), "148 00 0:00030000", VX_C_L2TP, VER },
+	/* handshakes on any port: random indexes and keys (no run of three
+	 * zero bytes), which a DNS header's counts are not */
+	{ "wg_resp_anyport", U(40000, 40404), "92 aa 0:02000000", VX_C_WIREGUARD, PAY },
+	{ "wg_cookie_anyport", U(40000, 40404), "64 aa 0:03000000", VX_C_WIREGUARD, PAY },
+	{ "wg_init_anyport_zero_index", U(40000, 40404), "148 aa 0:01000000 5:000000", OTH },
+	{ "wg_init_51820_zero_index", U(40000, 51820), "148 aa 0:01000000 5:000000", VX_C_WIREGUARD, VER },
+	/* the issue's DNS query (ID 0x0400, RD=0, 32 bytes): not WireGuard
+	 * data, on 53 or elsewhere */
+	{ "dns_id0400_53", U(33006, 53), "32 00 0:040000000001000000000000 12:06616161616161076578616d706c6500 e:00010001", OTH },
+	{ "dns_id0400_highport", U(33006, 40053), "32 00 0:040000000001000000000000 12:06616161616161076578616d706c6500 e:00010001", OTH },
+	/* DNS ID 0x0100 at 148 bytes: a WireGuard initiation's type and length */
+	{ "dns_id0100_len148_53", U(33006, 53), "148 61 0:010000000001000000000000 12:3f e:0000010001", OTH },
+	{ "dns_id0100_len148_highport", U(33006, 40053), "148 61 0:010000000001000000000000 12:3f e:0000010001", OTH },
+	/* a WireGuard initiation to 53 is no DNS header: still WireGuard */
+	{ "wg_init_port53_not_dns", U(40000, 53), "148 aa 0:01000000", VX_C_WIREGUARD, PAY },
+	{ "wg_data_counter_2e32_anyport", U(40000, 40404), "128 aa 0:04000000 8:0100000001000000", OTH },
 
 	/* OpenVPN over UDP: port match needs an opcode 1..11 */
 	{ "ovpn_udp_1194_data_v2", U(40000, 1194), "100 aa 0:48", VX_C_OPENVPN, VER },
@@ -116,10 +134,10 @@ static const struct vec vx_vectors[] = {
 	{ "ovpn_udp_1194_opcode12", U(40000, 1194), "100 aa 0:60", OTH },
 	/* hard resets on any port: op | sid | [hmac pid time] | acks | msg id */
 	{ "ovpn_reset_client_noauth", U(40000, 443), "14 aa 0:38 9:0000000000", VX_C_OPENVPN, PAY },
-	{ "ovpn_reset_client_sha1", U(40000, 1234), "42 aa 0:38 29:00000001 37:0000000000", VX_C_OPENVPN, PAY },
-	{ "ovpn_reset_client_sha512_v6", U6(40000, 13680), "86 aa 0:38 73:00000003 81:0000000000", VX_C_OPENVPN, PAY },
+	{ "ovpn_reset_client_sha1", U(40000, 1234), "42 aa 0:38 29:0000000163cf4ff5 37:0000000000", VX_C_OPENVPN, PAY },
+	{ "ovpn_reset_client_sha512_v6", U6(40000, 13680), "86 aa 0:38 73:0000000363cf4ff5 81:0000000000", VX_C_OPENVPN, PAY },
 	{ "ovpn_reset_server_noauth", U(443, 40000), "26 aa 0:40 9:0100000000 22:00000000", VX_C_OPENVPN, PAY },
-	{ "ovpn_reset_server_sha256", U(13680, 40000), "66 aa 0:40 41:00000001 49:0100000000 62:00000000", VX_C_OPENVPN, PAY },
+	{ "ovpn_reset_server_sha256", U(13680, 40000), "66 aa 0:40 41:0000000163cf4ff5 49:0100000000 62:00000000", VX_C_OPENVPN, PAY },
 	{ "ovpn_reset_client_tlscrypt", U(40000, 443), "54 aa 0:38 9:0000000163cf4ff5", VX_C_OPENVPN, PAY },
 	{ "ovpn_reset_server_tlscrypt", T(443, 40000), "68 aa 0:004240 11:0000000163cf4ff5", VX_C_OPENVPN, PAY },
 	{ "ovpn_reset_tlscrypt_time0", U(40000, 443), "54 aa 0:38 9:0000000100000000", OTH },
@@ -129,9 +147,18 @@ static const struct vec vx_vectors[] = {
 	{ "ovpn_reset_client_msgid1", U(40000, 443), "14 aa 0:38 9:0000000001", OTH },
 	{ "ovpn_reset_server_noack", U(443, 40000), "26 aa 0:40 9:0000000000 22:00000000", OTH },
 	{ "dns_id_0x38_len42", U(40000, 53), "42 00 0:38aa01000001000000000000 12:03777777076578616d706c6503636f6d00 e:00010001", OTH },
+	/* DNS with EDNS (ID 0x388e, 54 bytes) has a tls-crypt client reset's
+	 * length, opcode, packet id and "time": its session id is not random */
+	{ "dns_edns_tlscrypt_shape_53", U(40000, 53), "54 00 0:388e01000001000000000001 12:0377777711616161616161616161616161616161616103636f6d00 39:00010001 43:0000291000000000000000", OTH },
+	{ "dns_edns_tlscrypt_shape_highport", U(40000, 40053), "54 00 0:388e01000001000000000001 12:0377777711616161616161616161616161616161616103636f6d00 39:00010001 43:0000291000000000000000", OTH },
+	{ "ovpn_reset_sid_zero_run", U(40000, 443), "14 aa 0:38 3:000000 9:0000000000", OTH },
+	{ "ovpn_reset_server_peer_sid_zero", U(443, 40000), "26 aa 0:40 9:0100000000 14:00000000 22:00000000", OTH },
+	{ "ovpn_reset_sha1_time_bad", U(40000, 1234), "42 aa 0:38 29:0000000100000010 37:0000000000", OTH },
+	/* tls-crypt came with the V2 opcodes: a V1 reset of its length is not */
+	{ "ovpn_reset_tlscrypt_v1", U(40000, 443), "54 aa 0:08 9:0000000163cf4ff5", OTH },
 	/* OpenVPN over TCP: length prefix, then the same */
 	{ "ovpn_tcp_reset_anyport", T(40000, 443), "16 aa 0:000e38 11:0000000000", VX_C_OPENVPN, PAY },
-	{ "ovpn_tcp_reset_sha1_v6", T6(40000, 443), "44 aa 0:002a38 31:00000001 39:0000000000", VX_C_OPENVPN, PAY },
+	{ "ovpn_tcp_reset_sha1_v6", T6(40000, 443), "44 aa 0:002a38 31:0000000163cf4ff5 39:0000000000", VX_C_OPENVPN, PAY },
 	{ "ovpn_tcp_reset_badprefix", T(40000, 443), "16 aa 0:000f38 11:0000000000", OTH },
 	{ "ovpn_tcp_1194_control", T(40000, 1194), "100 aa 0:006220", VX_C_OPENVPN, VER },
 	{ "ovpn_tcp_1194_prefix0", T(40000, 1194), "100 aa 0:000020", OTH },
@@ -234,6 +261,20 @@ static const struct vec vx_vectors[] = {
 	{ "dtls12_generic", U(40000, 443), "100 aa 0:17fefd00010000000000050057", OTH },
 	{ "dtls10_generic", U(40000, 11111), "100 aa 0:16feff00000000000000000057", OTH },
 	{ "openconnect_dtls_len_overflow", U(40000, 443), "100 aa 0:17010000010000000000050058", OTH },
+	/* the record must fill the datagram: a five-byte header is not enough */
+	{ "openconnect_dtls_len_short", U(40000, 443), "100 aa 0:17010000010000000000050050", OTH },
+	{ "openconnect_dtls_two_records", U(40000, 443), "100 aa 0:14010000010000000000000001 13:01 14:16010000010000000000010049", VX_C_OPENCONNECT, PAY },
+	{ "openconnect_dtls_two_records_bad", U(40000, 443), "100 aa 0:14010000010000000000000001 13:01 14:16010000010000000000010048", OTH },
+	{ "openconnect_dtls_epoch_high", U(40000, 443), "100 aa 0:17010001000000000000050057", OTH },
+	{ "openconnect_dtls_seq_high", U(40000, 443), "100 aa 0:17010000010001000000050057", OTH },
+	{ "openconnect_dtls_bad_type", U(40000, 443), "100 aa 0:18010000010000000000050057", OTH },
+	/* DTLS 1.2 ClientHello resuming a 32-byte session id */
+	{ "openconnect_dtls12_resume", U(40000, 443), "99 aa 0:16fefd00000000000000000056 13:0100004a0000000000 22:00004a 25:fefd 59:20 92:00 93:0002c030 97:0100", VX_C_OPENCONNECT, PAY },
+	{ "openconnect_dtls10_resume_v6", U6(40000, 4443), "99 aa 0:16feff00000000000000000056 13:0100004a0000000000 22:00004a 25:feff 59:20 92:00 93:0002c030 97:0100", VX_C_OPENCONNECT, PAY },
+	{ "dtls12_hello_new_session", U(40000, 443), "99 aa 0:16fefd00000000000000000056 13:0100004a0000000000 22:00004a 25:fefd 59:00", OTH },
+	{ "dtls12_hello_fragment", U(40000, 443), "99 aa 0:16fefd00000000000000000056 13:0100004a0000000010 22:00004a 25:fefd 59:20", OTH },
+	{ "dtls12_hello_epoch1", U(40000, 443), "99 aa 0:16fefd00010000000000000056 13:0100004a0000000000 22:00004a 25:fefd 59:20", OTH },
+	{ "dtls12_hello_len_mismatch", U(40000, 443), "99 aa 0:16fefd00000000000000000056 13:0100004b0000000000 22:00004b 25:fefd 59:20", OTH },
 
 	/* ZeroTier HELLO: identity address = source address */
 	{ "zerotier_hello", U(40000, 40009), "160 aa 0:0102030405060708 8:1122334455 13:a1b2c3d4e5 18:00 27:010b010a0004 41:a1b2c3d4e500", VX_C_ZEROTIER, PAY },
@@ -259,6 +300,26 @@ static const struct vec vx_vectors[] = {
 	{ "http_get", T(40000, 80), "40 20 0:474554202f20485454502f312e310d0a", OTH },
 	{ "sip_invite", U(5060, 5060), "60 20 0:494e56495445207369703a", OTH },
 	{ "dns_query", U(40000, 53), "33 00 0:abcd01000001000000000000 12:03777777076578616d706c6503636f6d00 e:00010001", OTH },
+	/* well-known services on their ports: a payload their header check
+	 * passes is theirs, whatever shape a VPN check sees in it */
+	/* a DNS query with AN=1, NS=1 (an UPDATE, say) at 148 bytes has every
+	 * mark of a WireGuard initiation; on DNS's ports it is DNS */
+	{ "dns_wg_init_shape_53", U(40000, 53), "148 00 0:010000000001000100010000 12:3f e:0000010001", OTH },
+	{ "mdns_wg_init_shape_5353", U(5353, 5353), "148 00 0:010000000001000100010000 12:3f e:0000010001", OTH },
+	{ "dns_reply_wg_init_shape_from_53", U(53, 40000), "148 00 0:010000000001000100010000 12:3f e:0000010001", OTH },
+	{ "llmnr_id0300_5355", U(40000, 5355), "64 00 0:030000000001000000000000 12:3361 e:00010001", OTH },
+	/* an IKE header that is also an NTP header (version 2, mode 1) */
+	{ "ntp_ike_shape_123", U(40000, 123), "64 00 0:" IKE2, OTH },
+	{ "ike_port123_not_ntp", U(40000, 123), "64 00 0:" IKE2 " 0:00", VX_C_IKE, PAY },
+	/* a STUN header (magic cookie) shaped like a WireGuard initiation */
+	{ "stun_wg_init_shape_3478", U(40000, 3478), "148 aa 0:010000002112a442", OTH },
+	{ "stun_wg_init_shape_highport", U(40000, 40478), "148 aa 0:010000002112a442", VX_C_WIREGUARD, PAY },
+	{ "syslog_514", U(40000, 514), "64 41 0:3c31333e", OTH },
+	{ "ssdp_1900", U(40000, 1900), "64 41 0:4d2d534541524348", OTH },
+	{ "snmp_161", U(40000, 161), "64 00 0:303e020101", OTH },
+	{ "dhcp_67", U(68, 67), "300 00 0:01010600 236:63825363", OTH },
+	/* no DNS header (a count over 255): the VPN checks have their say */
+	{ "wg_init_port5353_not_dns", U(5353, 5353), "148 aa 0:01000000", VX_C_WIREGUARD, PAY },
 	{ "syn_to_500", { .proto = IPPROTO_TCP, .sport = 36050, .dport = 500, .tcp_flags = 0x02 }, "0 00", OTH },
 	{ "syn_to_1723", { .proto = IPPROTO_TCP, .sport = 36050, .dport = 1723, .tcp_flags = 0x02 }, "0 00", OTH },
 	{ "empty_udp_51820", U(40000, 51820), "0 00", OTH },

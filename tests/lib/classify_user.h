@@ -88,6 +88,11 @@ static inline void vx_fc_update(struct vx_env *env, const struct vx_flow_key *k,
 	vx_fcache_put(env->flows, k, v);
 }
 
+static inline vx_res_t vx_fc_weak(struct vx_env *env, const struct vx_flow_key *k,
+				  int from_hi, const struct vx_pkt *p,
+				  const void *data, const void *data_end,
+				  __u32 hash, vx_res_t r);
+
 /* (the table's own memory, which the classifier may count bytes in) */
 static inline struct vx_frag_val *vx_frag_lookup(struct vx_env *env,
 						 const struct vx_frag_key *k)
@@ -142,6 +147,15 @@ static inline __u32 vx_tunnel_run(struct vx_env *env, const void *data,
 				  const void *data_end, __u32 t, __u32 slot)
 {
 	return vx_tunnel_step(env, data, data_end, t, slot);
+}
+
+static inline vx_res_t vx_fc_weak(struct vx_env *env, const struct vx_flow_key *k,
+				  int from_hi, const struct vx_pkt *p,
+				  const void *data, const void *data_end,
+				  __u32 hash, vx_res_t r)
+{
+	(void)data;
+	return vx_weak_flow(env, k, from_hi, vx_pl(p, 0, 16, data_end), hash, r);
 }
 
 #endif
