@@ -17,10 +17,14 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 if ! command -v cppcheck >/dev/null; then
 	t_fail cppcheck "cppcheck not installed (scripts/deps.sh installs it)"
 else
+	# Without build/: the skeleton there embeds the BPF object as a
+	# megabyte string, which cppcheck took half a minute a file to read
+	# (generated code: its types unknown to cppcheck change no finding
+	# in ours; clang-tidy below compiles with it).
 	out=$(cppcheck --quiet -j "$JOBS" --max-configs=1 \
 		--enable=warning,portability,performance \
-		--inline-suppr --suppress=missingIncludeSystem "${INC[@]}" \
-		-D__x86_64__ -D_GNU_SOURCE "${SRCS[@]}" 2>&1)
+		--inline-suppr --suppress=missingIncludeSystem --suppress=missingInclude \
+		-Iheaders -Iuser -D__x86_64__ -D_GNU_SOURCE "${SRCS[@]}" 2>&1)
 	if [ -z "$out" ]; then t_pass cppcheck_user; else t_fail cppcheck_user "$(echo "$out" | head -5 | tr '\n' ' ')"; fi
 fi
 
