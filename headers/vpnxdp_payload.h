@@ -315,6 +315,15 @@ static __always_inline int vx_ovpn_hard_reset(const struct vx_pkt *p,
 /* OpenVPN over TCP: a 2-byte length prefix, then a packet as over UDP. */
 #define VX_OVPN_TCP_MAX 16384 /* larger than any record OpenVPN sends */
 
+/*
+ * Does the payload confirm OpenVPN's signature?  1: yes; 0: no (the payload
+ * contradicts it); -1: it fits but proves nothing.  Over TCP the length
+ * prefix and the opcode confirm it.  Over UDP an opcode is five bits that
+ * a third of random first bytes have: only a hard reset (exact length,
+ * random session id, zero acks) confirms; any other packet with a valid
+ * opcode keeps the signature's port-only word, so another protocol on the
+ * port is never counted OpenVPN on its payload.
+ */
 static __always_inline int vx_confirm_openvpn(const struct vx_pkt *p,
 					      const void *data_end)
 {
@@ -331,7 +340,9 @@ static __always_inline int vx_confirm_openvpn(const struct vx_pkt *p,
 		return rec >= 5 && rec <= VX_OVPN_TCP_MAX && vx_ovpn_opcode_ok(b[2]);
 	}
 	b = vx_pl(p, 0, 1, data_end);
-	return b && p->payload_len >= 5 && vx_ovpn_opcode_ok(b[0]);
+	if (!b || p->payload_len < 5 || !vx_ovpn_opcode_ok(b[0]))
+		return 0;
+	return vx_ovpn_hard_reset(p, 0, p->payload_len, data_end) ? 1 : -1;
 }
 
 /* --------------------------------------------------------- IKE / ISAKMP */
