@@ -173,10 +173,12 @@ static __always_inline int vx_is_wireguard(const struct vx_pkt *p,
 static __always_inline int vx_wg_handshake(const struct vx_pkt *p,
 					   const void *data_end)
 {
-	const __u8 *b = vx_pl(p, 0, 12, data_end);
+	const __u8 *b = vx_pl(p, 0, 24, data_end);
 
+	/* bytes 4..11: indexes (and a key's start); 16..23: inside the
+	 * ephemeral key or the cookie nonce */
 	return b && b[0] >= 1 && b[0] <= 3 && vx_wg_std(b, p->payload_len) &&
-	       vx_random8(b + 4);
+	       vx_random8(b + 4) && vx_random8(b + 16);
 }
 
 /*
@@ -684,9 +686,14 @@ static __always_inline int vx_is_zerotier_hello(const struct vx_pkt *p,
 {
 	/* header 27, verb, proto version, major, minor, revision (2),
 	 * timestamp (8), identity: address (5), type, public key (64) */
-	const __u8 *b = vx_pl(p, 0, 47, data_end);
+	const __u8 *b = vx_pl(p, 0, 55, data_end);
 
 	if (!b || p->payload_len < 47 + 64 + 1 || b[13] == 0xff || b[8] == 0xff)
+		return 0;
+	/* the address (a hash) and the public key are random: no run of
+	 * three zero bytes (vx_random8()) */
+	if (!vx_random8(b + 47) || !(b[13] | b[14] | b[15]) ||
+	    !(b[14] | b[15] | b[16]) || !(b[15] | b[16] | b[17]))
 		return 0;
 	if ((b[18] & 0x38) != 0 || (b[27] & 0x1f) != VX_ZT_VERB_HELLO)
 		return 0;

@@ -63,6 +63,11 @@ static void run_frame(struct vx_env *env, struct br *b, const uint8_t *f,
 			printf("# userspace called a random frame %s/%s (%zu bytes)\n",
 			       vx_class_name(v.cls), vx_conf_names[v.conf % VX_NCONF], len);
 		t->vpn_user++;
+		if (getenv("VX_RANDOM_DUMP")) {
+			for (size_t i = 0; i < len; i++)
+				printf("%02x", f[i]);
+			printf("\n");
+		}
 	}
 	if (!b)
 		return;
