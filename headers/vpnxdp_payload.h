@@ -863,7 +863,7 @@ static __always_inline vx_res_t vx_found(__u32 cls)
 #define VX_NOT_FOUND vx_res(VX_C_OTHER, VX_CONF_PORT)
 
 /* A weak shape of @cls: it counts only on its flow's evidence
- * (vx_flow_decide()). */
+ * (vx_weak_flow()). */
 static __always_inline vx_res_t vx_weak(__u32 cls)
 {
 	return vx_res(cls, VX_CONF_FLOW) | VX_RES_WEAK;
@@ -1007,9 +1007,8 @@ static __always_inline int vx_find_tcp_may(const struct vx_pkt *p,
  * no memory.
  *
  * Only the payload pointer, its length, the transport and the ports of @p
- * are read,
- * so the XDP program can run this as a global function of its own, which
- * the verifier checks once instead of once per parse path.
+ * are read, so the XDP program can run this as a global function of its
+ * own, which the verifier checks once instead of once per parse path.
  */
 static __always_inline vx_res_t vx_payload_stage(const struct vx_pkt *p,
 						 const void *data_end, __u32 sig)
