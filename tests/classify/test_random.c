@@ -5,10 +5,11 @@
  * per flow and as flows of several datagrams, through the userspace
  * classifier and the compiled XDP program (BPF_PROG_TEST_RUN), each with
  * its own caches: not one may be called VPN, and the two must agree on
- * every frame.  Then a larger run through the userspace classifier alone,
- * and the DNS query of issue 11 (ID 0x0400, RD=0, a length that is a
- * multiple of 16: the shape of WireGuard data) under both.  The generator
- * has a fixed seed: a failure repeats.
+ * every frame.  Then every DNS id with RD=0 and RD=1 at ten lengths, to 53
+ * and to a high port; a million random payloads through the userspace
+ * classifier alone; and the DNS query of issue 11 (ID 0x0400, RD=0, a
+ * length that is a multiple of 16: the shape of WireGuard data) under both.
+ * The generator has a fixed seed: a failure repeats.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -165,6 +166,48 @@ static void run_dns_example(struct vx_env *env, struct br *b)
 	result(ok_now, why, "issue11_dns_id0400_other");
 }
 
+/* A DNS query of @len bytes (16 and up): @id, RD or not, one question whose
+ * name fills the rest in labels of at most 63 bytes. */
+static size_t dns_query(uint8_t *pl, uint16_t id, int rd, size_t len)
+{
+	size_t n = 12, name = len - 16;
+
+	memset(pl, 0, len);
+	cr_put16(pl, id);
+	pl[2] = rd ? 0x01 : 0x00;
+	pl[5] = 1;
+	while (name > 1) {
+		size_t l = name - 1 > 63 ? 63 : name - 1;
+
+		pl[n++] = (uint8_t)l;
+		memset(pl + n, 'a', l);
+		n += l;
+		name -= l + 1;
+	}
+	n = len - 4;
+	pl[n + 1] = 1;
+	pl[n + 3] = 1;
+	return len;
+}
+
+/* Every DNS id, RD=0 and RD=1, at lengths the VPN length checks look for,
+ * to 53 and to a high port; every 97th id through the BPF program too. */
+static void run_dns_sweep(struct vx_env *env, struct br *b, struct tally *t)
+{
+	static const uint16_t lens[] = { 16, 32, 48, 54, 64, 92, 128, 148, 256, 512 };
+	uint8_t pl[512], frame[CR_MAX];
+
+	for (uint32_t id = 0; id < 65536; id++) {
+		for (int k = 0; k < 2 * (int)(sizeof(lens) / sizeof(lens[0])); k++) {
+			struct cr_spec s = { .proto = IPPROTO_UDP, .sport = 33006,
+					     .dport = k & 1 ? 40053 : 53, .host = (uint8_t)(1 + id % 200) };
+			size_t len = dns_query(pl, (uint16_t)id, k & 2 ? 1 : 0, lens[k / 2]);
+
+			run_frame(env, id % 97 ? NULL : b, frame, cr_build(frame, &s, pl, len), t);
+		}
+	}
+}
+
 static void with_env(struct vx_env *env, const struct vx_compiled *comp,
 		     struct vx_fcache *flows, struct vx_fcache *frags)
 {
@@ -207,6 +250,10 @@ int main(void)
 	t = (struct tally){ 0 };
 	run_random(&env, have_bpf ? &b : NULL, comp, 500, 12, 0, &t);
 	report("random_flows_500x12", &t, have_bpf);
+
+	t = (struct tally){ 0 };
+	run_dns_sweep(&env, have_bpf ? &b : NULL, &t);
+	report("dns_sweep_all_ids", &t, have_bpf);
 
 	/* many more through the userspace classifier alone */
 	vx_fcache_free(&flows);
