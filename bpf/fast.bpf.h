@@ -9,10 +9,12 @@
  * Most frames a firewall sees are plain: Ethernet with at most two VLAN
  * tags, IPv4 without options or IPv6 without extension headers, not a first
  * fragment, UDP/TCP/ESP/AH/GRE.  For those the fast path parses at fixed
- * offsets, settles most payloads inline (WireGuard on its signature's port,
- * ESP-in-UDP on a NAT-T port, payloads no any-port check could claim), and calls out only where
- * it must: vx_payload_global() for the payloads it cannot settle,
- * vx_fast_flow() for packets of flows the Bloom filter may hold.
+ * offsets, settles most payloads inline (WireGuard on its signature's
+ * port, ESP-in-UDP on a NAT-T port, payloads no any-port check could
+ * claim), and calls out only where it must: vx_payload_global() for the
+ * payloads it cannot settle, vx_fast_flow() for packets of flows the Bloom
+ * filter may hold and for weak shapes (WireGuard data on another port),
+ * whose flow decides.
  *
  * It is not a second classifier.  It answers only where it can prove the
  * general one would give the same answer, using the same predicates

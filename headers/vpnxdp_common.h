@@ -331,9 +331,8 @@ struct vx_flow_key {
  * the endpoint that sorts first in the key).  Until then the entry is a
  * candidate: cls other, weak the class counted.  Only strong evidence (a
  * payload check that stands alone, or the agreeing packets) ever sets cls.
- * The agreement is kept in 16-bit fragments (the low half of the index and
- * of the counter): the entry, which the XDP program's general path holds on
- * its stack, stays small.
+ * The agreement is kept in 16-bit fragments (the low 15 bits of the index,
+ * the low 16 of the counter): the entry stays small.
  */
 #define VX_WEAK_AGREE 3 /* packets of one direction that must agree */
 

@@ -213,10 +213,12 @@ static __always_inline int vx_warp_handshake(const struct vx_pkt *p,
 static __always_inline int vx_wg_handshake(const struct vx_pkt *p,
 					   const void *data_end)
 {
-	const __u8 *b = vx_pl(p, 0, 12, data_end);
+	const __u8 *b = vx_pl(p, 0, 24, data_end);
 
+	/* bytes 4..11: indexes (and a key's start); 16..23: inside the
+	 * ephemeral key or the cookie nonce */
 	return b && b[0] >= 1 && b[0] <= 3 && vx_wg_std(b, p->payload_len) &&
-	       vx_random8(b + 4);
+	       vx_random8(b + 4) && vx_random8(b + 16);
 }
 
 /*
@@ -355,6 +357,15 @@ static __always_inline int vx_ovpn_hard_reset(const struct vx_pkt *p,
 /* OpenVPN over TCP: a 2-byte length prefix, then a packet as over UDP. */
 #define VX_OVPN_TCP_MAX 16384 /* larger than any record OpenVPN sends */
 
+/*
+ * Does the payload confirm OpenVPN's signature?  1: yes; 0: no (the payload
+ * contradicts it); -1: it fits but proves nothing.  Over TCP the length
+ * prefix and the opcode confirm it.  Over UDP an opcode is five bits that
+ * a third of random first bytes have: only a hard reset (exact length,
+ * random session id, zero acks) confirms; any other packet with a valid
+ * opcode keeps the signature's port-only word, so another protocol on the
+ * port is never counted OpenVPN on its payload.
+ */
 static __always_inline int vx_confirm_openvpn(const struct vx_pkt *p,
 					      const void *data_end)
 {
@@ -371,7 +382,9 @@ static __always_inline int vx_confirm_openvpn(const struct vx_pkt *p,
 		return rec >= 5 && rec <= VX_OVPN_TCP_MAX && vx_ovpn_opcode_ok(b[2]);
 	}
 	b = vx_pl(p, 0, 1, data_end);
-	return b && p->payload_len >= 5 && vx_ovpn_opcode_ok(b[0]);
+	if (!b || p->payload_len < 5 || !vx_ovpn_opcode_ok(b[0]))
+		return 0;
+	return vx_ovpn_hard_reset(p, 0, p->payload_len, data_end) ? 1 : -1;
 }
 
 /* --------------------------------------------------------- IKE / ISAKMP */
@@ -722,9 +735,14 @@ static __always_inline int vx_is_zerotier_hello(const struct vx_pkt *p,
 {
 	/* header 27, verb, proto version, major, minor, revision (2),
 	 * timestamp (8), identity: address (5), type, public key (64) */
-	const __u8 *b = vx_pl(p, 0, 47, data_end);
+	const __u8 *b = vx_pl(p, 0, 55, data_end);
 
 	if (!b || p->payload_len < 47 + 64 + 1 || b[13] == 0xff || b[8] == 0xff)
+		return 0;
+	/* the address (a hash) and the public key are random: no run of
+	 * three zero bytes (vx_random8()) */
+	if (!vx_random8(b + 47) || !(b[13] | b[14] | b[15]) ||
+	    !(b[14] | b[15] | b[16]) || !(b[15] | b[16] | b[17]))
 		return 0;
 	if ((b[18] & 0x38) != 0 || (b[27] & 0x1f) != VX_ZT_VERB_HELLO)
 		return 0;
@@ -900,7 +918,7 @@ static __always_inline vx_res_t vx_found(__u32 cls)
 #define VX_NOT_FOUND vx_res(VX_C_OTHER, VX_CONF_PORT)
 
 /* A weak shape of @cls: it counts only on its flow's evidence
- * (vx_flow_decide()). */
+ * (vx_weak_flow()). */
 static __always_inline vx_res_t vx_weak(__u32 cls)
 {
 	return vx_res(cls, VX_CONF_FLOW) | VX_RES_WEAK;
@@ -1053,9 +1071,8 @@ static __always_inline int vx_find_tcp_may(const struct vx_pkt *p,
  * no memory.
  *
  * Only the payload pointer, its length, the transport and the ports of @p
- * are read,
- * so the XDP program can run this as a global function of its own, which
- * the verifier checks once instead of once per parse path.
+ * are read, so the XDP program can run this as a global function of its
+ * own, which the verifier checks once instead of once per parse path.
  */
 static __always_inline vx_res_t vx_payload_stage(const struct vx_pkt *p,
 						 const void *data_end, __u32 sig)

@@ -39,7 +39,7 @@ struct vx_verdict {
 #define VX_RES_NEW_FLOW (1u << 19)
 
 /* The payload has a weak shape of the class (WireGuard data): a verdict
- * only on its flow's evidence, other until then (vx_flow_decide()). */
+ * only on its flow's evidence, other until then (vx_weak_flow()). */
 #define VX_RES_WEAK (1u << 20)
 
 static __always_inline vx_res_t vx_res(__u32 cls, __u32 conf)

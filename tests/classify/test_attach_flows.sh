@@ -36,32 +36,38 @@ max=$(bpftool -j map show pinned /sys/fs/bpf/vpnxdp/"$B"/vx_flows |
 	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["max_entries"])')
 if [ "$max" = 1000 ]; then t_pass attach_flows_1000_sizes_cache; else fail attach_flows_1000_sizes_cache "max_entries $max"; fi
 
-# WireGuard data to its port (verified), on another port (payload), a DNS
-# query (other); each sent 3 times
+# WireGuard data to its port 3 times (verified); on another port a
+# handshake initiation (payload), then 3 data messages of its flow (flow);
+# a DNS query 3 times (other)
 nsenter --net=/var/run/netns/"$NS" /usr/bin/python3 - "$A" 2>/dev/null <<'PY' || fail attach_flows_send "scapy"
 import sys
 from scapy.all import Ether, IP, UDP, Raw, sendp
 wg = b"\x04\x00\x00\x00" + b"a" * 124
-p = [Ether(dst="02:00:00:00:00:02") / IP(src="192.0.2.1", dst="198.51.100.2") / UDP(sport=40000, dport=d) / Raw(pl)
-     for d, pl in ((51820, wg), (40404, wg), (53, b"\xab\xcd\x01\x00\x00\x01" + b"\x00" * 26))]
-sendp(p * 3, iface=sys.argv[1], verbose=False)
+init = b"\x01\x00\x00\x00" + b"a" * 144
+def f(d, pl):
+    return Ether(dst="02:00:00:00:00:02") / IP(src="192.0.2.1", dst="198.51.100.2") / UDP(sport=40000, dport=d) / Raw(pl)
+dns = b"\xab\xcd\x01\x00\x00\x01" + b"\x00" * 26
+# data: receiver index, a 64-bit little-endian counter, then ciphertext
+data = [b"\x04\x00\x00\x00aaaa" + n.to_bytes(8, "little") + b"a" * 112 for n in (1, 2, 3)]
+p = [f(51820, wg)] * 3 + [f(40404, init)] + [f(40404, d) for d in data] + [f(53, dns)] * 3
+sendp(p, iface=sys.argv[1], verbose=False)
 PY
 json=$(vx stats "$B" --json)
 got=$(echo "$json" | /usr/bin/python3 -c '
 import json, sys
 p = json.load(sys.stdin)["protocols"]
 w = p["wireguard"]
-print(w["packets"], w["verified"], w["payload"], w["port"], p["other"]["payload"], p["other"]["verified"],
-      all(k in c for c in p.values() for k in ("packets", "bytes", "dropped", "verified", "port", "payload")))')
-if [ "$got" = "6 3 3 0 0 0 True" ]; then
+print(w["packets"], w["verified"], w["payload"], w["flow"], w["port"], p["other"]["payload"], p["other"]["verified"],
+      all(k in c for c in p.values() for k in ("packets", "bytes", "dropped", "verified", "port", "payload", "flow")))')
+if [ "$got" = "7 3 1 3 0 0 0 True" ]; then
 	t_pass stats_json_confidence_per_class
 else
-	fail stats_json_confidence_per_class "wireguard packets/verified/payload/port, other payload/verified, keys: $got (want 6 3 3 0 0 0 True)"
+	fail stats_json_confidence_per_class "wireguard packets/verified/payload/flow/port, other payload/verified, keys: $got (want 7 3 1 3 0 0 0 True)"
 fi
 line=$(vx stats "$B" | awk '$1 == "wireguard"')
 hdr=$(vx stats "$B" | awk '$1 == "class"')
 if [ "$(echo "$hdr" | awk '{print $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF}')" = "verified port payload flow heuristic" ] &&
-   [ "$(echo "$line" | awk '{print $2, $(NF-4), $(NF-3), $(NF-2)}')" = "6 3 0 3" ]; then
+   [ "$(echo "$line" | awk '{print $2, $(NF-4), $(NF-3), $(NF-2), $(NF-1)}')" = "7 3 0 1 3" ]; then
 	t_pass stats_text_confidence_columns
 else
 	fail stats_text_confidence_columns "header '$hdr' row '$line'"

@@ -128,8 +128,14 @@ static const struct vec vx_vectors[] = {
 	{ "wg_init_port53_not_dns", U(40000, 53), "148 aa 0:01000000", VX_C_WIREGUARD, PAY },
 	{ "wg_data_counter_2e32_anyport", U(40000, 40404), "128 aa 0:04000000 8:0100000001000000", OTH },
 
-	/* OpenVPN over UDP: port match needs an opcode 1..11 */
-	{ "ovpn_udp_1194_data_v2", U(40000, 1194), "100 aa 0:48", VX_C_OPENVPN, VER },
+	/* OpenVPN over UDP: port match needs an opcode 1..11; only a hard
+	 * reset confirms it, any other packet (data) stays port-only */
+	{ "ovpn_udp_1194_data_v2", U(40000, 1194), "100 aa 0:48", VX_C_OPENVPN, PRT },
+	{ "ovpn_udp_1194_reset", U(40000, 1194), "14 aa 0:38 9:0000000000", VX_C_OPENVPN, VER },
+	{ "ovpn_udp_1194_reset_server", U(1194, 40000), "26 aa 0:40 9:0100000000 22:00000000", VX_C_OPENVPN, VER },
+	/* another protocol on 1194 (a DNS query, ID 0x1234): not counted
+	 * OpenVPN on its payload */
+	{ "dns_on_1194", U(40000, 1194), "33 00 0:123401000001000000000000 12:03777777076578616d706c6503636f6d00 e:00010001", VX_C_OPENVPN, PRT },
 	{ "ovpn_udp_1194_opcode0", U(40000, 1194), "100 aa 0:00", OTH },
 	{ "ovpn_udp_1194_opcode12", U(40000, 1194), "100 aa 0:60", OTH },
 	/* hard resets on any port: op | sid | [hmac pid time] | acks | msg id */
