@@ -31,7 +31,6 @@ __noinline vx_res_t vx_slow(struct xdp_md *ctx, struct vx_pkt *out, __u32 slot,
 	if (!ctx || !out)
 		return vx_res(VX_C_OTHER, VX_CONF_PORT);
 	env.heur = (__u8)heur;
-
 	v = vx_classify(&env, &p, (void *)(long)ctx->data,
 			(void *)(long)ctx->data_end, slot & 1);
 	out->l4 = 0;

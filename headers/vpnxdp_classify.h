@@ -671,19 +671,16 @@ static __always_inline void vx_frag_first(struct vx_env *env,
 					  const struct vx_frag_key *k,
 					  vx_res_t res, __u32 total, __u32 here)
 {
+	const struct vx_frag_val *old = vx_frag_lookup(env, k);
 	struct vx_frag_val nv = {};
-	const struct vx_frag_val *old;
+	__u64 now = vx_frag_now(env);
 
-	/* The new entry is filled before the lookup so that nothing but it
-	 * lives on the stack across the calls: the XDP program runs this as
-	 * the third frame of a call chain the verifier caps at 512 bytes. */
-	nv.expires = vx_frag_now(env) + VX_FRAG_TTL_NS;
 	nv.cls = (__u8)vx_res_cls(res);
 	nv.conf = (__u8)vx_res_conf(res);
 	nv.total = total;
 	nv.seen = here;
-	old = vx_frag_lookup(env, k);
-	if (old && nv.expires - VX_FRAG_TTL_NS < old->expires &&
+	nv.expires = now + VX_FRAG_TTL_NS;
+	if (old && now < old->expires &&
 	    ((old->flags & VX_FRAGF_CONFLICT) || old->cls != nv.cls)) {
 		nv.cls = VX_C_FRAGMENT;
 		nv.conf = VX_CONF_PORT;

@@ -2,11 +2,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "core/caps.h"
-#include <bpf/bpf.h>
-
 #include "core/loader.h"
 #include "core/log.h"
 #include "policy/maps.h"
