@@ -13,7 +13,9 @@
  *                 reads inside vx_fast_l3.
  *   -DVX_STAGE=2  parse + classify: the live slot read from vx_config,
  *                 vx_fast_classify() (signature lookups, payload checks,
- *                 the flow filter), vx_slow() where it defers.
+ *                 the flow filter).  Where it defers, the frame goes to
+ *                 vpnxdp's slow program by its tail call, as in vpnxdp:
+ *                 for those kinds the stage costs what vpnxdp does.
  *
  * The full program (+ rate tick, verdict, counters) is vpnxdp itself.
  * What each stage found is stored to a global the program never reads, so
@@ -58,7 +60,7 @@ int vx_stage(struct xdp_md *ctx)
 	}
 #else
 	struct vx_config *cfg;
-	__u32 zero = 0, slot;
+	__u32 zero = 0, slot, heur;
 
 	(void)data;
 	(void)data_end;
@@ -66,10 +68,13 @@ int vx_stage(struct xdp_md *ctx)
 	if (!cfg)
 		return XDP_PASS;
 	slot = *(volatile __u32 *)&cfg->slot & 1;
-	r = vx_fast_classify(ctx, slot, &f, &p);
+	heur = cfg->heur[slot];
+	r = vx_fast_classify(ctx, slot, heur, &f, &p);
 	if (r == VX_FAST_SLOW) {
-		__builtin_memset(&p, 0, sizeof(p));
-		r = (int)vx_slow(ctx, &p, slot);
+		/* as vpnxdp does: its slow program, verdict and all (called
+		 * from here, vx_slow()'s frames would pass the stack limit) */
+		bpf_tail_call(ctx, &vx_tail, 0);
+		return XDP_PASS;
 	}
 #endif
 	vx_stage_sink = (__u32)r ^ f.len;
