@@ -55,9 +55,10 @@ struct vx_fast {
 };
 
 /* vx_payload_stage() where it can be decided inline, or VX_FAST_STAGE:
- * WireGuard and ESP-in-UDP/IKE on their signatures' ports (the VPN traffic
- * worth no call), and payloads no any-port check may claim (most of the
- * rest). */
+ * WireGuard, IKE and ESP-in-UDP on their signatures' ports and PPTP's
+ * control connection on its (the VPN traffic worth no call), a WireGuard
+ * handshake on a port with no signature, and payloads no any-port check
+ * may claim (most of the rest). */
 static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 					 const void *data_end, __u32 sig)
 {
@@ -65,6 +66,11 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 	__u32 cls = vx_sig_cls(sig);
 
 	if (cls) {
+		/* PPTP's control connection on its port (a TCP flow: the
+		 * flow cache remembers it, so no VX_RES_SELF) */
+		if (q->l4proto == IPPROTO_TCP && cls == VX_C_PPTP &&
+		    !(vx_sig_flags(sig) & VX_SIG_NATT) && vx_is_pptp_ctrl(q, data_end))
+			return (int)vx_res(VX_C_PPTP, VX_CONF_VERIFIED);
 		if (q->l4proto != IPPROTO_UDP)
 			return VX_FAST_STAGE;
 		if (vx_sig_flags(sig) & VX_SIG_NATT)
@@ -72,6 +78,8 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 		else if (cls == VX_C_WIREGUARD)
 			r = vx_res(vx_is_wireguard(q, data_end) ? VX_C_WIREGUARD : VX_C_OTHER,
 				   VX_CONF_VERIFIED);
+		else if (cls == VX_C_IKE && vx_is_ike(q, 0, data_end))
+			r = vx_res(VX_C_IKE, VX_CONF_VERIFIED);
 		else
 			return VX_FAST_STAGE;
 		if (vx_res_cls(r) && vx_res_conf(r) == VX_CONF_VERIFIED)
@@ -80,6 +88,11 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 	/* WireGuard on any port is vx_find_udp()'s to judge: a handshake
 	 * goes to the flow cache, data counts only on the flow's evidence */
 	if (q->l4proto == IPPROTO_UDP) {
+		/* vx_find_udp()'s first hit on a port with no signature: a
+		 * WireGuard handshake, unless a well-known service on its
+		 * port accounts for the payload (vx_payload_stage()) */
+		if (!cls && vx_wg_handshake(q, data_end) && !vx_wellknown_udp(q, data_end))
+			return (int)vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD);
 		if (vx_find_udp_may(q, data_end))
 			return VX_FAST_STAGE;
 	} else if (vx_find_tcp_may(q, data_end)) {
@@ -134,43 +147,68 @@ static __always_inline void vx_fast_fill(struct vx_pkt *p,
 	vx_fast_addrs(p, f->l3, f->ipver, data_end);
 }
 
+/* vx_fast_flow()'s packet, in one scalar (a global function takes five
+ * arguments): the IP header's offset in the frame (at most 31,
+ * vx_fast_l3()), IPv6 or not, the Bloom filter's answer, the transport,
+ * the payload's offset (at most 31 + 40 + 60). */
+#define VX_FF_V6 (1u << 5)
+#define VX_FF_MAYBE (1u << 6)
+
+static __always_inline __u32 vx_ff_at(__u32 l3_off, __u8 ipver, __u32 maybe,
+				      __u8 l4proto, __u32 pl_off)
+{
+	return l3_off | (ipver == 6 ? VX_FF_V6 : 0) | (maybe ? VX_FF_MAYBE : 0) |
+	       (__u32)l4proto << 8 | pl_off << 16;
+}
+
 /*
  * The flow cache's part of vx_classify_ports(), for the fast path: @r is
- * the payload stage's result, @maybe the Bloom filter's answer; the flow is
- * re-read from the frame: @l3 is the IP header's offset | IP version << 8
- * | transport << 16, @ports sport << 16 | dport.  Returns
- * vx_flow_decide()'s result (VX_RES_MISS: the caller goes on to the
- * endpoint check), or VX_FAST_SLOW where the cache must be written (a
- * newly identified flow, a class that changed), which is vx_slow()'s.  A
- * global function: the key and the lookup stay off the XDP program's
- * stack, and only packets of flows the cache may hold (and those that
- * identify a flow) pay the call.
+ * the payload stage's result, @h the flow's hash (vx_flow_hash2()); the
+ * flow is re-read from the frame, found by @at (vx_ff_at()), @ports sport
+ * << 16 | dport.  Returns vx_flow_decide()'s result (VX_RES_MISS: the
+ * caller goes on to the endpoint check), or VX_FAST_SLOW where the cache
+ * must be written for an identified flow (a new one, a class that
+ * changed), which is vx_slow()'s.  A weak shape's evidence is counted here
+ * as vx_weak_flow() does in the general path (its result is final there
+ * too), so that a flow gathering evidence does not take the slow path
+ * packet after packet; VX_RES_NEW_FLOW when the flow got its class now,
+ * which vx_verdict() reports.  A global function: the key and the lookup
+ * stay off the XDP program's stack, and only packets of flows the cache
+ * may hold (and those that identify a flow) pay the call.
  */
-__noinline int vx_fast_flow(struct xdp_md *ctx, __u32 l3, __u32 ports,
-			    vx_res_t r, __u32 maybe)
+__noinline int vx_fast_flow(struct xdp_md *ctx, __u32 at, __u32 ports,
+			    vx_res_t r, __u32 h)
 {
-	const __u8 *data, *nh;
+	const __u8 *data, *nh, *b;
 	const void *data_end;
 	struct vx_env env = {};
 	const struct vx_flow_val *fv = 0;
 	struct vx_flow_key k;
 	struct vx_pkt p = {};
+	int from_hi;
 
 	if (!ctx)
 		return VX_FAST_SLOW;
 	data = (const __u8 *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
-	nh = data + (l3 & 0x1f);
-	p.ipver = (l3 >> 8) & 0xff;
-	p.l4proto = (l3 >> 16) & 0xff;
+	nh = data + (at & 0x1f);
+	p.ipver = at & VX_FF_V6 ? 6 : 4;
+	p.l4proto = (at >> 8) & 0xff;
 	p.sport = ports >> 16;
 	p.dport = ports & 0xffff;
 	if (vx_fast_addrs(&p, nh, p.ipver, data_end))
 		return VX_FAST_SLOW;
-	vx_flow_key(&k, &p);
-	if (maybe)
+	from_hi = vx_flow_key(&k, &p);
+	if (r & VX_RES_WEAK) {
+		b = data + vx_clamp(at >> 16, VX_MAX_PAYLOAD_OFF);
+		if ((const void *)(b + 16) > data_end)
+			b = 0;
+		r = vx_weak_flow(&env, &k, from_hi, b, h, r);
+		return (int)(r & VX_RES_STORE ? (r & ~VX_RES_STORE) | VX_RES_NEW_FLOW : r);
+	}
+	if (at & VX_FF_MAYBE)
 		fv = vx_fc_lookup(&env, &k);
-	r = r & VX_RES_WEAK ? vx_flow_decide_weak(r, fv) : vx_flow_decide(r, fv);
+	r = vx_flow_decide(r, fv);
 	return r & VX_RES_STORE ? VX_FAST_SLOW : (int)r;
 }
 
@@ -343,7 +381,7 @@ static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
 					 __u32 slot)
 {
 	const __u8 *l4 = at->l4;
-	__u32 h, maybe;
+	__u32 h, maybe, weak;
 	__u32 sig = 0;
 	vx_res_t r;
 	int s;
@@ -372,14 +410,17 @@ static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
 	maybe = vx_fc_maybe(env, h);
 	if (vx_flow_wants(r, maybe)) {
 		/* the flow cache has a say: a flow the filter may hold, or
-		 * one identified by its bytes that may need remembering */
-		s = vx_fast_flow(env->ctx, (__u32)(f->l3 - data) | (__u32)f->ipver << 8 |
-						(__u32)f->l4proto << 16,
-				 (__u32)f->sport << 16 | f->dport, r, maybe);
+		 * one identified by its bytes that may need remembering, or
+		 * a weak shape, whose flow alone decides */
+		weak = r & VX_RES_WEAK;
+		s = vx_fast_flow(env->ctx,
+				 vx_ff_at((__u32)(f->l3 - data), f->ipver, maybe,
+					  f->l4proto, at->off),
+				 (__u32)f->sport << 16 | f->dport, r, h);
 		if (s == VX_FAST_SLOW)
 			return VX_FAST_SLOW;
 		r = (vx_res_t)s;
-		if (!(r & VX_RES_MISS))
+		if (weak || !(r & VX_RES_MISS))
 			goto done;
 	}
 	/* to or from an endpoint a handshake taught: vx_slow() looks */
@@ -391,12 +432,13 @@ static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
 done:
 	if (!VX_CLASS_IS_VPN(vx_res_cls(r)))
 		return (int)vx_res(VX_C_OTHER, VX_CONF_PORT);
-	return (int)vx_res_plain(r);
+	return (int)(vx_res_plain(r) | (r & VX_RES_NEW_FLOW));
 }
 
 /*
  * Parse and classify @ctx.  Returns the result vx_classify() would give
- * (vx_res_t), with @f filled, or VX_FAST_SLOW.  @q is scratch:
+ * (vx_res_t; VX_RES_NEW_FLOW as vx_slow() sets it), with @f filled, or
+ * VX_FAST_SLOW.  @q is scratch:
  * the predicates' view of the packet (only the fields they read are set).
  * The caller reuses it for vx_verdict()'s struct vx_pkt, which keeps the
  * XDP program's frame small enough for vx_slow() to nest under it.

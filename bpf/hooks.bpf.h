@@ -40,50 +40,37 @@ static __always_inline const __u8 *vx_proto_lookup(struct vx_env *env,
 	return bpf_map_lookup_elem(&vx_protos, &index);
 }
 
-/* The Bloom filter's word and bit of hash @h. */
+/* The Bloom filter's word of hash @h (VX_FLOWBITS_WORDS is a power of
+ * two: the index is masked, which is the bound the verifier checks). */
 static __always_inline __u64 *vx_bloom_word(__u32 h)
 {
-	__u32 w = (h >> 6) % VX_FLOWBITS_WORDS;
-
-	return bpf_map_lookup_elem(&vx_flowbits, &w);
+	return &vx_flowbits[(h >> 6) & (VX_FLOWBITS_WORDS - 1)];
 }
 
 /* Set @h's bit: before the entry it stands for is written, so that a
  * reader that finds the entry also finds the bit. */
 static __always_inline void vx_bloom_set(__u32 h)
 {
-	__u64 *bits = vx_bloom_word(h);
-
-	if (bits)
-		__sync_fetch_and_or(bits, 1ULL << (h & 63));
+	__sync_fetch_and_or(vx_bloom_word(h), 1ULL << (h & 63));
 }
 
 /* The flow cache behind its Bloom filter (vx_flowbits): most packets
- * belong to no cached flow and stop at one array load. */
+ * belong to no cached flow and stop at one load. */
 static __always_inline int vx_fc_maybe(struct vx_env *env, __u32 h)
 {
-	__u64 *bits = vx_bloom_word(h);
-
-	return bits && (*bits & (1ULL << (h & 63)));
+	return (*vx_bloom_word(h) >> (h & 63)) & 1;
 }
 
-/* Past the filter's words, which are indexed modulo VX_FLOWBITS_WORDS: a
- * flag set once an endpoint has been learned (bits are never cleared). */
+/* Set once an endpoint has been learned (never cleared). */
 static __always_inline int vx_ep_any(struct vx_env *env)
 {
-	__u32 w = VX_FLOWBITS_EP;
-	__u64 *f = bpf_map_lookup_elem(&vx_flowbits, &w);
-
-	return f && *f;
+	return vx_ep_learned != 0;
 }
 
 static __always_inline void vx_ep_mark(struct vx_env *env)
 {
-	__u32 w = VX_FLOWBITS_EP;
-	__u64 *f = bpf_map_lookup_elem(&vx_flowbits, &w);
-
-	if (f && !*f)
-		*f = 1;
+	if (!vx_ep_learned)
+		vx_ep_learned = 1;
 }
 
 static __always_inline const struct vx_flow_val *
@@ -113,6 +100,16 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 		if (old && !VX_CLASS_IS_VPN(old->cls))
 			env->new_flow = 1;
 	}
+	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
+}
+
+/* One map update where vx_fc_update() makes two: an insert-only attempt
+ * on an LRU map takes a node from the free list before it finds the key
+ * there, and gives it back. */
+static __always_inline void vx_fc_replace(struct vx_env *env,
+					  const struct vx_flow_key *k,
+					  const struct vx_flow_val *v)
+{
 	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
 }
 

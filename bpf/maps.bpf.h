@@ -13,7 +13,8 @@
  *
  * vx_meta and vx_store are userspace's alone: the program never references
  * them.  It references every other map, and user/core/pins.c checks that a
- * pinned program does (a pin of a foreign program is refused).
+ * pinned program does (a pin of a foreign program is refused).  The
+ * object's global data (its .rodata and .bss) is libbpf's, never pinned.
  */
 #ifndef VPNXDP_MAPS_BPF_H
 #define VPNXDP_MAPS_BPF_H
@@ -149,17 +150,22 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vx_flows SEC(".maps");
 
-/* The Bloom filter in front of vx_flows and vx_frags, and one word more:
- * VX_FLOWBITS_EP, set once an endpoint has been learned. */
-#define VX_FLOWBITS_EP VX_FLOWBITS_WORDS
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, VX_FLOWBITS_WORDS + 1);
-	__type(key, __u32);
-	__type(value, __u64);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} vx_flowbits SEC(".maps");
+/*
+ * The Bloom filter in front of vx_flows and vx_frags, and the flag set once
+ * an endpoint has been learned: global data (the object's .bss), not maps
+ * of their own, because a packet probes them on every UDP and TCP frame,
+ * and a global is read at an address the program computes, where an array
+ * lookup stores the key, loads it back, checks it and tests the pointer.
+ * Not pinned, so not shared: it is the loaded program's own, and the two
+ * programs of the object (vpnxdp_xdp and the slow path it tail-calls)
+ * share it.  Every flow the filter stands for is written by that program;
+ * no other opens it (attach loads the program once, onto fresh maps), and
+ * userspace never reads it.  Zero at load: no flow cached.
+ */
+_Static_assert((VX_FLOWBITS_WORDS & (VX_FLOWBITS_WORDS - 1)) == 0,
+	       "vx_bloom_word() masks its index");
+__u64 vx_flowbits[VX_FLOWBITS_WORDS];
+__u64 vx_ep_learned;
 
 /* First fragments' verdicts, for the later fragments of their datagram. */
 struct {

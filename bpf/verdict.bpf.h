@@ -234,6 +234,21 @@ static __always_inline void vx_count(__u32 cls, __u32 conf, __u64 len,
 	}
 }
 
+/* vx_count() of a frame the fast path found not VPN (other, or a later
+ * fragment: class rules never see them), by the constants that holds: the
+ * action is count, no slot judged it, it came through no tunnel, and its
+ * confidence is port (the fast path reports nothing else for them). */
+static __always_inline void vx_count_other(__u32 cls, __u64 len)
+{
+	struct vx_counters *c = bpf_map_lookup_elem(&vx_counters, &cls);
+
+	if (!c)
+		return;
+	c->packets++;
+	c->bytes += len;
+	c->conf[VX_CONF_PORT]++;
+}
+
 /*
  * Judge, count and report a classified packet; returns the XDP action.
  * @res: the classifier's result (VX_RES_NEW_FLOW: a flow seen for the

@@ -43,7 +43,6 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	struct vx_config *cfg;
 	__u32 zero = 0, slot, heur, cls, conf;
 	__u8 act = VX_ACT_COUNT;
-	bool judged = false;
 	int r;
 
 	/* Before this packet is counted: close this CPU's rate interval if
@@ -66,30 +65,40 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	}
 	cls = vx_res_cls((vx_res_t)r);
 	conf = vx_res_conf((vx_res_t)r);
-	if (VX_CLASS_IS_VPN(cls)) {
-		/* vx_policy_judge() inline where the first rule decides
-		 * alone (no rules, or `wireguard drop`); the rest is
-		 * vx_verdict()'s */
-		switch (vx_judge_first(slot, cls, &act, &cr)) {
-		case VX_FIRST_OTHER:
-			cls = VX_C_OTHER;
-			break;
-		case VX_FIRST_WALK:
-			vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
-			return vx_verdict(ctx, &p, (vx_res_t)r, slot);
-		default:
-			judged = true;
-			break;
-		}
+	if (!VX_CLASS_IS_VPN(cls)) {
+		/* most frames: no policy to ask, nothing to drop */
+		vx_count_other(cls, f.len);
+		return XDP_PASS;
 	}
-	vx_count(cls, conf, f.len, slot, act, VX_R_RULE, judged, VX_ENC_NONE);
+	/* a flow its evidence identified just now: vx_verdict() reports it */
+	if (r & VX_RES_NEW_FLOW) {
+		vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
+		return vx_verdict(ctx, &p, (vx_res_t)r, slot);
+	}
+	/* vx_policy_judge() inline where the first rule decides alone (no
+	 * rules, or `wireguard drop`); the rest is vx_verdict()'s */
+	switch (vx_judge_first(slot, cls, &act, &cr)) {
+	case VX_FIRST_OTHER: /* a disabled class: its packets are other */
+		vx_count(VX_C_OTHER, conf, f.len, slot, VX_ACT_COUNT, VX_R_NONE,
+			 false, VX_ENC_NONE);
+		return XDP_PASS;
+	case VX_FIRST_WALK:
+		vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
+		return vx_verdict(ctx, &p, (vx_res_t)r, slot);
+	default:
+		break;
+	}
+	/* one vx_count() per action: each inlined on its constants */
 	if (act == VX_ACT_DROP) {
+		vx_count(cls, conf, f.len, slot, VX_ACT_DROP, VX_R_RULE, true,
+			 VX_ENC_NONE);
 		if (!vx_ev_shut()) {
 			vx_fast_fill(&p, &f, (void *)(long)ctx->data_end);
 			vx_event_emit(ctx, &p, VX_EV_DROP, vx_res(cls, conf), VX_R_RULE);
 		}
 		return XDP_DROP;
 	}
+	vx_count(cls, conf, f.len, slot, act, VX_R_NONE, true, VX_ENC_NONE);
 	return XDP_PASS;
 }
 

@@ -17,6 +17,10 @@
  *                                          const struct vx_flow_key *);
  *   void vx_fc_update(struct vx_env *, const struct vx_flow_key *,
  *                     __u32 hash, const struct vx_flow_val *);
+ *   void vx_fc_replace(struct vx_env *, const struct vx_flow_key *,
+ *                      const struct vx_flow_val *);
+ *       vx_fc_update() of an entry the cache was just found to hold (its
+ *       filter bit is set, and it is no new flow)
  *   vx_res_t vx_fc_weak(struct vx_env *, const struct vx_flow_key *,
  *                       int from_hi, const struct vx_pkt *,
  *                       const void *data, const void *data_end,
@@ -113,6 +117,9 @@ vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k);
 static __always_inline void vx_fc_update(struct vx_env *env,
 					 const struct vx_flow_key *k, __u32 hash,
 					 const struct vx_flow_val *v);
+static __always_inline void vx_fc_replace(struct vx_env *env,
+					  const struct vx_flow_key *k,
+					  const struct vx_flow_val *v);
 static __always_inline __u32 vx_tunnel_run(struct vx_env *env, const void *data,
 					   const void *data_end, __u32 t,
 					   __u32 slot);
@@ -453,7 +460,10 @@ static __always_inline vx_res_t vx_weak_flow(struct vx_env *env,
 	if (!(r & VX_RES_STORE))
 		return r;
 	r = vx_flow_count(fv, &nv, r, vx_weak_evidence(b, from_hi, r));
-	vx_fc_update(env, k, h, &nv);
+	if (fv)
+		vx_fc_replace(env, k, &nv);
+	else
+		vx_fc_update(env, k, h, &nv);
 	return VX_CLASS_IS_VPN(vx_res_cls(r)) ? r | VX_RES_STORE : r;
 }
 

@@ -366,8 +366,8 @@ struct vx_heur_val {
 };
 
 /*
- * vx_flowbits: BPF_MAP_TYPE_ARRAY of __u64, a one-hash Bloom filter in front
- * of vx_flows.  A flow's bit is set when it is stored; a packet whose bit is
+ * vx_flowbits: the XDP program's global array of __u64, a one-hash Bloom
+ * filter in front of vx_flows.  A flow's bit is set when it is stored; a packet whose bit is
  * clear cannot have an entry, and skips the hash lookup (most traffic is
  * not VPN and has none).  Bits are never cleared: a stale bit only costs a
  * lookup that misses.  2^20 bits: a few percent full at 64K flows.

@@ -88,6 +88,12 @@ static inline void vx_fc_update(struct vx_env *env, const struct vx_flow_key *k,
 	vx_fcache_put(env->flows, k, v);
 }
 
+static inline void vx_fc_replace(struct vx_env *env, const struct vx_flow_key *k,
+				 const struct vx_flow_val *v)
+{
+	vx_fcache_put(env->flows, k, v);
+}
+
 static inline vx_res_t vx_fc_weak(struct vx_env *env, const struct vx_flow_key *k,
 				  int from_hi, const struct vx_pkt *p,
 				  const void *data, const void *data_end,

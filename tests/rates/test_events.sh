@@ -8,6 +8,9 @@
 #   events_text            the human-readable form, --count
 #   events_new_flow        a new VPN flow (one the flow cache learns) is
 #                          reported once
+#   events_new_flow_agree  WireGuard data off its port, no handshake: the
+#                          third packet that agrees gives the flow its class
+#                          (the fast path counts the evidence), reported once
 #   events_sigterm_exit0
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -105,5 +108,22 @@ if [ "$nf" = 1 ] && grep -q '"type":"new_flow","class":"openvpn","proto":"tcp","
 	t_pass events_new_flow
 else
 	t_fail events_new_flow "$nf new_flow events: $(head -c 300 "$TMP/nf.json")"
+fi
+# WireGuard data to a port with no signature: one receiver index, a
+# counter going up; the third packet identifies the flow, the fourth is of
+# a known flow.
+cat >"$TMP/wg.cfg" <<CFG
+{ eth(da=$TOPO_MAC_B, sa=$TOPO_MAC_A), ipv4(sa=$TOPO_IP4_A, da=$TOPO_IP4_B), udp(sp=40100, dp=40404), 0x04, 0x00, 0x00, 0x00, 0x11, 0x22, 0x33, 0x44, dinc(1, 200, 1), 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, fill(0xaa, 112) }
+CFG
+( sleep 0.5; timeout 10 nsenter --net="/var/run/netns/$TOPO_NS_A" trafgen -o "$TOPO_IF_A" \
+	-c "$TMP/wg.cfg" -n 4 -t 10ms -P 1 -Q >/dev/null 2>&1 ) &
+spid=$!
+timeout 5 nsenter --net="/var/run/netns/$TOPO_NS_B" -- "$VPNXDP" events --json "$TOPO_IF_B" >"$TMP/wg.json"
+wait "$spid"
+nf=$(grep -c '"type":"new_flow"' "$TMP/wg.json")
+if [ "$nf" = 1 ] && grep -q '"type":"new_flow","class":"wireguard","proto":"udp","src":"192.0.2.1","dst":"192.0.2.2","sport":40100,"dport":40404' "$TMP/wg.json"; then
+	t_pass events_new_flow_agree
+else
+	t_fail events_new_flow_agree "$nf new_flow events: $(head -c 300 "$TMP/wg.json")"
 fi
 if [ -s "$TMP/ev.err" ]; then t_fail events_stderr_clean "$(head -2 "$TMP/ev.err")"; else t_pass events_stderr_clean; fi
