@@ -323,6 +323,13 @@ static int load_obj(const char *path, const char *progname,
 		bpf_map__set_pin_path(m, NULL);
 		vm = share ? bpf_object__find_map_by_name(skel->obj,
 							  bpf_map__name(m)) : NULL;
+		/* vpnxdp's .bss (the flow filter, bpf/maps.bpf.h) too, where
+		 * the variant's is laid out alike: the flows vpnxdp's slow
+		 * path stores must be in the filter the variant reads */
+		if (share && !vm && skel->maps.bss && bpf_map__is_internal(m) &&
+		    strstr(bpf_map__name(m), ".bss") &&
+		    bpf_map__value_size(m) == bpf_map__value_size(skel->maps.bss))
+			vm = skel->maps.bss;
 		if (vm && bpf_map__reuse_fd(m, bpf_map__fd(vm)) != 0) {
 			bpf_object__close(obj);
 			return -EINVAL;

@@ -35,7 +35,9 @@
 #error "build with -DVX_STAGE=1 (parse) or 2 (parse + classify)"
 #endif
 
-volatile __u32 vx_stage_sink;
+/* in .data (initialised), so that the stage's .bss is laid out as
+ * vpnxdp's, which progbench then gives it */
+volatile __u32 vx_stage_sink = 1;
 
 SEC("xdp")
 int vx_stage(struct xdp_md *ctx)
