@@ -85,20 +85,22 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 		if (vx_res_cls(r) && vx_res_conf(r) == VX_CONF_VERIFIED)
 			return (int)(r | VX_RES_SELF);
 	}
-	/* WireGuard on any port is vx_find_udp()'s to judge: a handshake
-	 * goes to the flow cache, data counts only on the flow's evidence */
-	if (q->l4proto == IPPROTO_UDP) {
-		/* vx_find_udp()'s first hit on a port with no signature: a
-		 * WireGuard handshake, unless a well-known service on its
-		 * port accounts for the payload (vx_payload_stage()) */
-		if (!cls && vx_wg_handshake(q, data_end) && !vx_wellknown_udp(q, data_end))
-			return (int)vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD);
-		if (vx_find_udp_may(q, data_end))
-			return VX_FAST_STAGE;
-	} else if (vx_find_tcp_may(q, data_end)) {
-		return VX_FAST_STAGE;
-	}
-	return (int)r;
+	if (q->l4proto != IPPROTO_UDP)
+		return vx_find_tcp_may(q, data_end) ? VX_FAST_STAGE : (int)r;
+	if (!vx_find_udp_may(q, data_end))
+		return (int)r;
+	/* DNS on its ports accounts for the payload, as vx_wellknown_udp()
+	 * finds (vx_payload_stage(): no any-port check for it); the other
+	 * well-known services are vx_payload_global()'s, which keeps the
+	 * verifier's count here at half */
+	if ((vx_dns_port(q->dport) || vx_dns_port(q->sport)) && vx_is_dns(q, data_end))
+		return (int)r;
+	/* vx_find_udp()'s first hit on a port with no signature; the rest
+	 * (WireGuard data, a weak shape whose flow decides, among them) is
+	 * vx_payload_global()'s */
+	if (!cls && vx_wg_handshake(q, data_end))
+		return (int)vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD);
+	return VX_FAST_STAGE;
 }
 
 /* The endpoint hash of vx_ep_hash() straight from the header: the same

@@ -780,14 +780,20 @@ static __always_inline int vx_is_dns(const struct vx_pkt *p, const void *data_en
 	return 12 + (__u32)b[5] * 5 + ((__u32)b[7] + b[9] + b[11]) * 11 <= p->payload_len;
 }
 
+/* DNS, NetBIOS name service, mDNS, LLMNR: vx_is_dns()'s ports */
+static __always_inline int vx_dns_port(__u16 port)
+{
+	return port == 53 || port == 137 || port == 5353 || port == 5355;
+}
+
 static __always_inline int vx_wellknown_port(const struct vx_pkt *p,
 					     const void *data_end, __u16 port)
 {
 	const __u8 *b;
 
-	switch (port) {
-	case 53: case 137: case 5353: case 5355:
+	if (vx_dns_port(port))
 		return vx_is_dns(p, data_end);
+	switch (port) {
 	case 123: /* NTP (RFC 5905 7.3): version 1..4, a mode, 48 bytes */
 		b = vx_pl(p, 0, 1, data_end);
 		return b && p->payload_len >= 48 && ((b[0] >> 3) & 7) >= 1 &&
