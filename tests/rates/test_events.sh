@@ -93,37 +93,35 @@ if [ "$rc" = 0 ] && [ "$n" = 3 ] && [ "$(wc -l <"$TMP/ev.txt")" = 3 ]; then
 else
 	t_fail events_text "rc $rc: $(head -3 "$TMP/ev.txt")"
 fi
+# new_flow NAME CFG N EXPECT: N frames of trafgen config CFG from A while
+# B's events are read: exactly one new_flow event, and it holds EXPECT.
+new_flow() {
+	local spid nf
+	( sleep 0.5; timeout 10 nsenter --net="/var/run/netns/$TOPO_NS_A" trafgen -o "$TOPO_IF_A" \
+		-c "$2" -n "$3" -t 10ms -P 1 -Q >/dev/null 2>&1 ) &
+	spid=$!
+	timeout 5 nsenter --net="/var/run/netns/$TOPO_NS_B" -- "$VPNXDP" events --json "$TOPO_IF_B" >"$TMP/$1.json"
+	wait "$spid"
+	nf=$(grep -c '"type":"new_flow"' "$TMP/$1.json")
+	if [ "$nf" = 1 ] && grep -qF "$4" "$TMP/$1.json"; then
+		t_pass "$1"
+	else
+		t_fail "$1" "$nf new_flow events: $(head -c 300 "$TMP/$1.json")"
+	fi
+}
 # A new VPN flow: an OpenVPN hard reset over TCP (a flow the flow cache
 # learns), sent twice: one new_flow event.
 cat >"$TMP/ovpn.cfg" <<CFG
 { eth(da=$TOPO_MAC_B, sa=$TOPO_MAC_A), ipv4(sa=$TOPO_IP4_A, da=$TOPO_IP4_B), tcp(sp=40001, dp=1194, ack, psh), 0x00, 0x0e, 0x38, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00 }
 CFG
-( sleep 0.5; timeout 10 nsenter --net="/var/run/netns/$TOPO_NS_A" trafgen -o "$TOPO_IF_A" \
-	-c "$TMP/ovpn.cfg" -n 2 -t 10ms -P 1 -Q >/dev/null 2>&1 ) &
-spid=$!
-timeout 5 nsenter --net="/var/run/netns/$TOPO_NS_B" -- "$VPNXDP" events --json "$TOPO_IF_B" >"$TMP/nf.json"
-wait "$spid"
-nf=$(grep -c '"type":"new_flow"' "$TMP/nf.json")
-if [ "$nf" = 1 ] && grep -q '"type":"new_flow","class":"openvpn","proto":"tcp","src":"192.0.2.1","dst":"192.0.2.2","sport":40001,"dport":1194' "$TMP/nf.json"; then
-	t_pass events_new_flow
-else
-	t_fail events_new_flow "$nf new_flow events: $(head -c 300 "$TMP/nf.json")"
-fi
+new_flow events_new_flow "$TMP/ovpn.cfg" 2 \
+	'"type":"new_flow","class":"openvpn","proto":"tcp","src":"192.0.2.1","dst":"192.0.2.2","sport":40001,"dport":1194'
 # WireGuard data to a port with no signature: one receiver index, a
 # counter going up; the third packet identifies the flow, the fourth is of
 # a known flow.
 cat >"$TMP/wg.cfg" <<CFG
 { eth(da=$TOPO_MAC_B, sa=$TOPO_MAC_A), ipv4(sa=$TOPO_IP4_A, da=$TOPO_IP4_B), udp(sp=40100, dp=40404), 0x04, 0x00, 0x00, 0x00, 0x11, 0x22, 0x33, 0x44, dinc(1, 200, 1), 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, fill(0xaa, 112) }
 CFG
-( sleep 0.5; timeout 10 nsenter --net="/var/run/netns/$TOPO_NS_A" trafgen -o "$TOPO_IF_A" \
-	-c "$TMP/wg.cfg" -n 4 -t 10ms -P 1 -Q >/dev/null 2>&1 ) &
-spid=$!
-timeout 5 nsenter --net="/var/run/netns/$TOPO_NS_B" -- "$VPNXDP" events --json "$TOPO_IF_B" >"$TMP/wg.json"
-wait "$spid"
-nf=$(grep -c '"type":"new_flow"' "$TMP/wg.json")
-if [ "$nf" = 1 ] && grep -q '"type":"new_flow","class":"wireguard","proto":"udp","src":"192.0.2.1","dst":"192.0.2.2","sport":40100,"dport":40404' "$TMP/wg.json"; then
-	t_pass events_new_flow_agree
-else
-	t_fail events_new_flow_agree "$nf new_flow events: $(head -c 300 "$TMP/wg.json")"
-fi
+new_flow events_new_flow_agree "$TMP/wg.cfg" 4 \
+	'"type":"new_flow","class":"wireguard","proto":"udp","src":"192.0.2.1","dst":"192.0.2.2","sport":40100,"dport":40404'
 if [ -s "$TMP/ev.err" ]; then t_fail events_stderr_clean "$(head -2 "$TMP/ev.err")"; else t_pass events_stderr_clean; fi
