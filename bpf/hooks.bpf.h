@@ -73,9 +73,57 @@ static __always_inline void vx_ep_mark(struct vx_env *env)
 		vx_ep_learned = 1;
 }
 
+static __always_inline struct vx_flow_front *vx_front_slot(__u32 fold)
+{
+	return &vx_flowfront[fold & (VX_FRONT_SLOTS - 1)];
+}
+
+/* Is the slot's key @k?  Word by word, read once each. */
+static __always_inline int vx_front_same(const struct vx_flow_front *e,
+					 const struct vx_flow_key *k)
+{
+	const volatile __u64 *a = (const volatile __u64 *)&e->k;
+	const __u64 *b = (const __u64 *)k;
+
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] &&
+	       a[4] == b[4];
+}
+
+/* Write @v for @k through to the front, after vx_flows.  A reader on
+ * another CPU may see the slot half written: the check word then does not
+ * match what it read, and it asks vx_flows. */
+static __always_inline void vx_front_put(const struct vx_flow_key *k,
+					 const struct vx_flow_val *v)
+{
+	__u32 fold = vx_front_fold(k);
+	struct vx_flow_front *e = vx_front_slot(fold);
+
+	__builtin_memcpy(&e->k, k, sizeof(*k));
+	__builtin_memcpy(&e->v, v, sizeof(*v));
+	*(volatile __u32 *)&e->check = vx_front_check(fold, (const __u32 *)v);
+}
+
+/* The front first: a copy of the slot's entry, read from it once (so
+ * that no later read sees another writer's bytes) into this CPU's
+ * vx_fvcopy, or vx_flows' own entry. */
 static __always_inline const struct vx_flow_val *
 vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k)
 {
+	__u32 fold = vx_front_fold(k);
+	const struct vx_flow_front *e = vx_front_slot(fold);
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	if (cpu < VX_FVCOPY_CPUS && vx_front_same(e, k)) {
+		const volatile __u32 *v = (const volatile __u32 *)&e->v;
+		struct vx_flow_val *fv = &vx_fvcopy[cpu];
+		__u32 *c = (__u32 *)fv;
+
+		c[0] = v[0];
+		c[1] = v[1];
+		c[2] = v[2];
+		if (*(const volatile __u32 *)&e->check == vx_front_check(fold, c))
+			return fv;
+	}
 	return bpf_map_lookup_elem(&vx_flows, k);
 }
 
@@ -88,6 +136,7 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 	 * VPN flow, which `vpnxdp events` reports (endpoint entries are not
 	 * flows).  Otherwise the class changed: overwrite. */
 	if (bpf_map_update_elem(&vx_flows, k, v, BPF_NOEXIST) == 0) {
+		vx_front_put(k, v);
 		if (k->kind == VX_FK_FLOW && VX_CLASS_IS_VPN(v->cls))
 			env->new_flow = 1;
 		return;
@@ -100,7 +149,8 @@ static __always_inline void vx_fc_update(struct vx_env *env,
 		if (old && !VX_CLASS_IS_VPN(old->cls))
 			env->new_flow = 1;
 	}
-	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
+	if (bpf_map_update_elem(&vx_flows, k, v, BPF_ANY) == 0)
+		vx_front_put(k, v);
 }
 
 /* One map update where vx_fc_update() makes two: an insert-only attempt
@@ -110,7 +160,8 @@ static __always_inline void vx_fc_replace(struct vx_env *env,
 					  const struct vx_flow_key *k,
 					  const struct vx_flow_val *v)
 {
-	bpf_map_update_elem(&vx_flows, k, v, BPF_ANY);
+	if (bpf_map_update_elem(&vx_flows, k, v, BPF_ANY) == 0)
+		vx_front_put(k, v);
 }
 
 /*

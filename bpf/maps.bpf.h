@@ -167,6 +167,27 @@ _Static_assert((VX_FLOWBITS_WORDS & (VX_FLOWBITS_WORDS - 1)) == 0,
 __u64 vx_flowbits[VX_FLOWBITS_WORDS];
 __u64 vx_ep_learned;
 
+/* vx_flowfront (vpnxdp_common.h): a copy of recently written vx_flows
+ * entries, for a lookup without a kernel call; global data like the
+ * filter, for the same reasons.  vx_fvcopy: per CPU (by its number; a CPU
+ * numbered past it asks vx_flows), where vx_fc_lookup() copies the entry
+ * it found in a slot, and which the caller then reads: an XDP program
+ * runs to its end on one CPU, and no other run of it starts there
+ * meanwhile.  (A copy on the stack would take the general path's chain of
+ * frames past the verifier's 512 bytes.) */
+struct vx_flow_front {
+	struct vx_flow_key k;
+	struct vx_flow_val v;
+	__u32 check; /* vx_front_check() of the key and v; 0: never written */
+} __attribute__((aligned(8)));
+
+_Static_assert(sizeof(struct vx_flow_key) == 40, "vx_front_same() compares five words");
+_Static_assert(sizeof(struct vx_flow_val) == 12, "vx_front_check() mixes three");
+_Static_assert((VX_FRONT_SLOTS & (VX_FRONT_SLOTS - 1)) == 0,
+	       "vx_front_slot() masks its index");
+static struct vx_flow_front vx_flowfront[VX_FRONT_SLOTS];
+static struct vx_flow_val vx_fvcopy[VX_FVCOPY_CPUS];
+
 /* First fragments' verdicts, for the later fragments of their datagram. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -319,7 +319,7 @@ struct vx_flow_key {
 	__u8 kind;        /* VX_FK_FLOW, or VX_FK_ENDPOINT: one endpoint
 			   * (addr_lo, port_lo), the other side zero */
 	__u8 pad;
-};
+} __attribute__((aligned(8))); /* vx_front_fold() reads it in 64-bit words */
 
 #define VX_FK_FLOW 0
 #define VX_FK_ENDPOINT 1
@@ -373,6 +373,44 @@ struct vx_heur_val {
  * lookup that misses.  2^20 bits: a few percent full at 64K flows.
  */
 #define VX_FLOWBITS_WORDS 16384u
+
+/*
+ * vx_flowfront: the XDP program's global array of struct vx_flow_front,
+ * direct-mapped by the key's fold (vx_front_fold()), in front of vx_flows.
+ * Written through on every vx_flows write, read before it: a hit is a few
+ * loads and compares at an address the program computes, where a lookup
+ * in vx_flows is a kernel call (about 50 ns where returns from kernel
+ * functions pay for a speculation mitigation, as on AMD's SRSO "safe RET").
+ * vx_flows stays the store: an entry here is only trusted when its key is
+ * the packet's and its check word matches (a slot two CPUs wrote at once
+ * fails it), and anything else asks vx_flows.  16384 slots of 56 bytes.
+ */
+#define VX_FRONT_SLOTS 16384u
+#define VX_FVCOPY_CPUS 1024u
+
+/* A flow key folded to 32 bits: its front slot's index (the low bits), and
+ * the seed of the slot's check word. */
+static inline __u32 vx_front_fold(const struct vx_flow_key *k)
+{
+	const __u64 *w = (const __u64 *)k;
+	__u64 x = w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4];
+	__u32 h = ((__u32)x ^ (__u32)(x >> 32)) * 0x9e3779b1u;
+
+	return h ^ (h >> 16);
+}
+
+/* The check word of a front slot holding the value @v (its three words)
+ * for the key of @fold: never 0, so that a slot never written is never
+ * trusted. */
+static inline __u32 vx_front_check(__u32 fold, const __u32 *v)
+{
+	__u32 c = fold;
+
+	c = (c ^ v[0]) * 0x85ebca6bu;
+	c = (c ^ v[1]) * 0xc2b2ae35u;
+	c = (c ^ v[2]) * 0x85ebca6bu;
+	return (c ^ (c >> 15)) | 1;
+}
 
 /* One endpoint's share of a flow hash: its address words folded, the
  * port mixed in, one multiply. */

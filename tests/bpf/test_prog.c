@@ -27,6 +27,7 @@
 #include "classify_user.h"
 #include "policy/maps.h"
 #include "slotread.h"
+#include "forget.h"
 #include "core/loader.h"
 #include "core/names.h"
 #include "pkt.h"
@@ -137,16 +138,6 @@ struct obs {
 	struct ctr delta;  /* of that row */
 };
 
-/* Empty an LRU hash map (a handful of entries here). */
-static void clear_map(int fd, size_t ksize)
-{
-	unsigned char k[64];
-
-	while (ksize <= sizeof(k) && bpf_map_get_next_key(fd, NULL, k) == 0)
-		if (bpf_map_delete_elem(fd, k) != 0)
-			break;
-}
-
 static struct obs run_bpf(const uint8_t *frame, size_t len)
 {
 	struct ctr before[VX_MAX_CLASS], after[VX_MAX_CLASS];
@@ -157,8 +148,10 @@ static struct obs run_bpf(const uint8_t *frame, size_t len)
 	/* This suite judges packets one by one, like the cache-less
 	 * userspace classifier it compares with: forget the flows and first
 	 * fragments earlier frames left (tests/classify covers the caches). */
-	clear_map(bpf_map__fd(skel->maps.vx_flows), sizeof(struct vx_flow_key));
-	clear_map(bpf_map__fd(skel->maps.vx_frags), sizeof(struct vx_frag_key));
+	if (vx_prog_forget(skel)) {
+		o.err = -EIO;
+		return o;
+	}
 
 	if (read_counters(before)) {
 		o.err = -EIO;
@@ -1177,7 +1170,7 @@ static void test_heur_slots(void)
 	r = heur_flow(&off, 40005, msg, sizeof(msg));
 	expect(r == -1, "back off: %s (flagged at %d)", msg, r);
 	result(ok_now, why, "bpf_heuristic_next_policy_off_stays_other");
-	clear_map(bpf_map__fd(skel->maps.vx_heur), sizeof(struct vx_flow_key));
+	vx_map_clear(bpf_map__fd(skel->maps.vx_heur), sizeof(struct vx_flow_key));
 }
 
 int main(void)

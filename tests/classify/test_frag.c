@@ -17,6 +17,7 @@
 
 #include "classify_user.h"
 #include "classify/bpfrun.h"
+#include "forget.h"
 #include "core/names.h"
 #include "check.h"
 #include "pkt.h"
@@ -100,34 +101,15 @@ struct rig {
 	unsigned long vpn_dropped, vpn_sent, other_dropped, other_sent;
 };
 
-/* Empty a BPF hash map (a handful of entries here). */
-static int clear_map(int fd, size_t ksize)
-{
-	unsigned char k[64];
-
-	if (ksize > sizeof(k))
-		return -E2BIG;
-	while (bpf_map_get_next_key(fd, NULL, k) == 0)
-		if (bpf_map_delete_elem(fd, k) != 0)
-			return -errno;
-	return 0;
-}
-
-/* Both classifiers forget every flow and fragment.  (The program's Bloom
- * bits stay: a stale bit only costs a lookup that misses.) */
+/* Both classifiers forget every flow and fragment. */
 static int rig_reset(struct rig *r)
 {
-	int err;
-
 	vx_fcache_clear(&r->flows);
 	vx_fcache_clear(&r->frags);
 	r->env.now_ns = 0;
 	if (!r->bpf)
 		return 0;
-	err = clear_map(bpf_map__fd(r->b.skel->maps.vx_frags), sizeof(struct vx_frag_key));
-	if (!err)
-		err = clear_map(bpf_map__fd(r->b.skel->maps.vx_flows), sizeof(struct vx_flow_key));
-	return err;
+	return vx_prog_forget(r->b.skel);
 }
 
 /* One fragment: both classifiers must say @want, and the program must
