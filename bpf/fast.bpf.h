@@ -14,7 +14,8 @@
  * claim), and calls out only where it must: vx_payload_global() for the
  * payloads it cannot settle, vx_fast_flow() for packets of flows the Bloom
  * filter may hold and for weak shapes (WireGuard data on another port),
- * whose flow decides.
+ * whose flow decides, unless the flow is IPv4 and its entry is in the
+ * front copy of the flow cache (vx_fast_front4()).
  *
  * It is not a second classifier.  It answers only where it can prove the
  * general one would give the same answer, using the same predicates
@@ -222,6 +223,44 @@ struct vx_fast_at {
 	__u32 off;           /* UDP, TCP: the payload's offset in the frame */
 };
 
+/* vx_flow_key() of an IPv4 packet, straight from its header: the same
+ * key, without the struct vx_pkt it is built from. */
+static __always_inline void vx_fast_key4(struct vx_flow_key *k, const __u8 *sa,
+					 const __u8 *da, __u16 sport,
+					 __u16 dport, __u8 proto)
+{
+	__u32 a = *(const __u32 *)sa, b = *(const __u32 *)da;
+	int lo_first = a != b ? a < b : sport <= dport;
+
+	__builtin_memset(k, 0, sizeof(*k));
+	k->addr_lo[0] = lo_first ? a : b;
+	k->addr_hi[0] = lo_first ? b : a;
+	k->port_lo = lo_first ? sport : dport;
+	k->port_hi = lo_first ? dport : sport;
+	k->proto = proto;
+	k->ipver = 4;
+}
+
+/*
+ * vx_fast_flow()'s answer for an IPv4 flow whose entry the front holds,
+ * without the call: the entry straight from its slot (vx_front_probe()),
+ * decided as vx_fast_flow() decides.  VX_FAST_NEXT where that would take
+ * more (no trusted slot, an entry to write, evidence to count), which
+ * vx_fast_flow() then does.
+ */
+static __always_inline int vx_fast_front4(vx_res_t r, const struct vx_fast *f,
+					  const struct vx_fast_at *at)
+{
+	struct vx_flow_key k;
+	struct vx_flow_val fv;
+
+	vx_fast_key4(&k, at->sa, at->da, f->sport, f->dport, f->l4proto);
+	if (!vx_front_probe(&k, &fv))
+		return VX_FAST_NEXT;
+	r = r & VX_RES_WEAK ? vx_flow_decide_weak(r, &fv) : vx_flow_decide(r, &fv);
+	return r & VX_RES_STORE ? VX_FAST_NEXT : (int)r;
+}
+
 /*
  * Ethernet, at most two VLAN tags, and an IPv4 header without options or an
  * IPv6 header: VX_FAST_NEXT with @f's L3 fields and @at set, a result (a
@@ -415,10 +454,12 @@ static __always_inline int vx_fast_ports(struct vx_env *env, struct vx_fast *f,
 		 * one identified by its bytes that may need remembering, or
 		 * a weak shape, whose flow alone decides */
 		weak = r & VX_RES_WEAK;
-		s = vx_fast_flow(env->ctx,
-				 vx_ff_at((__u32)(f->l3 - data), f->ipver, maybe,
-					  f->l4proto, at->off),
-				 (__u32)f->sport << 16 | f->dport, r, h);
+		s = maybe && f->ipver == 4 ? vx_fast_front4(r, f, at) : VX_FAST_NEXT;
+		if (s == VX_FAST_NEXT)
+			s = vx_fast_flow(env->ctx,
+					 vx_ff_at((__u32)(f->l3 - data), f->ipver, maybe,
+						  f->l4proto, at->off),
+					 (__u32)f->sport << 16 | f->dport, r, h);
 		if (s == VX_FAST_SLOW)
 			return VX_FAST_SLOW;
 		r = (vx_res_t)s;

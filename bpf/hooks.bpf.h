@@ -103,27 +103,34 @@ static __always_inline void vx_front_put(const struct vx_flow_key *k,
 	*(volatile __u32 *)&e->check = vx_front_check(fold, (const __u32 *)v);
 }
 
-/* The front first: a copy of the slot's entry, read from it once (so
- * that no later read sees another writer's bytes) into this CPU's
- * vx_fvcopy, or vx_flows' own entry. */
-static __always_inline const struct vx_flow_val *
-vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k)
+/* @k's front slot, if it is trusted: its value copied to @out, read from
+ * the slot once (so that no later read sees another writer's bytes).
+ * 1 on such a hit, else 0. */
+static __always_inline int vx_front_probe(const struct vx_flow_key *k,
+					  struct vx_flow_val *out)
 {
 	__u32 fold = vx_front_fold(k);
 	const struct vx_flow_front *e = vx_front_slot(fold);
+	const volatile __u32 *v = (const volatile __u32 *)&e->v;
+	__u32 *c = (__u32 *)out;
+
+	if (!vx_front_same(e, k))
+		return 0;
+	c[0] = v[0];
+	c[1] = v[1];
+	c[2] = v[2];
+	return *(const volatile __u32 *)&e->check == vx_front_check(fold, c);
+}
+
+/* The front first, into this CPU's vx_fvcopy; else vx_flows' own
+ * entry. */
+static __always_inline const struct vx_flow_val *
+vx_fc_lookup(struct vx_env *env, const struct vx_flow_key *k)
+{
 	__u32 cpu = bpf_get_smp_processor_id();
 
-	if (cpu < VX_FVCOPY_CPUS && vx_front_same(e, k)) {
-		const volatile __u32 *v = (const volatile __u32 *)&e->v;
-		struct vx_flow_val *fv = &vx_fvcopy[cpu];
-		__u32 *c = (__u32 *)fv;
-
-		c[0] = v[0];
-		c[1] = v[1];
-		c[2] = v[2];
-		if (*(const volatile __u32 *)&e->check == vx_front_check(fold, c))
-			return fv;
-	}
+	if (cpu < VX_FVCOPY_CPUS && vx_front_probe(k, &vx_fvcopy[cpu]))
+		return &vx_fvcopy[cpu];
 	return bpf_map_lookup_elem(&vx_flows, k);
 }
 

@@ -9,9 +9,11 @@
  *   - write-through: a flow identified by its bytes (PPTP control) has
  *     its vx_flows entry copied, key, value and check, into its slot;
  *   - a planted slot that is whole is believed (the positive control:
- *     the program does read the front), one with a check off by a bit, a
- *     value changed under its check, or another key is not, and the flow
- *     it names has no vx_flows entry: other;
+ *     the program does read the front, by either direction of the flow,
+ *     IPv4 inline in the fast path and IPv6 through vx_fast_flow()), one
+ *     with a check off by a bit, a value changed under its check, or
+ *     another key is not, and the flow it names has no vx_flows entry:
+ *     other;
  *   - two flows in one slot: the later one's copy there, the earlier one
  *     still known from vx_flows (its bare ACK stays PPTP).
  */
@@ -121,11 +123,13 @@ static size_t pptp_ack(uint8_t *fr, uint16_t sport)
 	return cr_build(fr, &s, NULL, 0);
 }
 
-/* A UDP datagram between ports no signature names, bytes no check claims. */
-static size_t plain_udp(uint8_t *fr)
+/* A UDP datagram between ports no signature names, bytes no check claims;
+ * @reply: the other direction of the same flow; @v6: over IPv6. */
+static size_t plain_udp(uint8_t *fr, int reply, int v6)
 {
 	uint8_t pl[40];
-	struct cr_spec s = { .proto = IPPROTO_UDP, .sport = 40123, .dport = 40321 };
+	struct cr_spec s = { .proto = IPPROTO_UDP, .sport = 40123, .dport = 40321,
+			     .swap = reply, .v6 = v6 };
 
 	for (size_t i = 0; i < sizeof(pl); i++)
 		pl[i] = (uint8_t)(0x55 + i * 7);
@@ -172,12 +176,14 @@ static void write_through(struct front *f)
 /* Plant a slot for plain_udp()'s flow claiming WireGuard, spoiled by
  * @spoil, every filter bit set (so that the program looks), and run the
  * datagram.  Returns the class it was counted under, or -1. */
-enum spoil { WHOLE, CHECK_BIT, VALUE_CHANGED, OTHER_KEY };
+enum spoil { WHOLE, WHOLE_REPLY, WHOLE_V6, CHECK_BIT, VALUE_CHANGED, OTHER_KEY,
+	     OTHER_KEY_V6 };
 
 static int planted(struct front *f, enum spoil how)
 {
 	uint8_t fr[CR_MAX];
-	size_t len = plain_udp(fr);
+	size_t len = plain_udp(fr, how == WHOLE_REPLY,
+			       how == WHOLE_V6 || how == OTHER_KEY_V6);
 	struct vx_flow_key k;
 	struct slot *s;
 	int cls = -1;
@@ -197,6 +203,8 @@ static int planted(struct front *f, enum spoil how)
 		s->v.conf = VX_CONF_VERIFIED;
 	if (how == OTHER_KEY)
 		s->k.port_lo ^= 1;
+	if (how == OTHER_KEY_V6)
+		s->k.addr_hi[3] ^= 1;
 	if (bss_write(f) || run(f, fr, len, &cls))
 		return -1;
 	return cls;
@@ -206,9 +214,12 @@ static void planted_slots(struct front *f)
 {
 	static const struct { enum spoil how; int want; const char *name; } c[] = {
 		{ WHOLE, VX_C_WIREGUARD, "front_whole_slot_is_read" },
+		{ WHOLE_REPLY, VX_C_WIREGUARD, "front_whole_slot_is_read_by_the_reply" },
 		{ CHECK_BIT, VX_C_OTHER, "front_check_off_by_a_bit_not_trusted" },
 		{ VALUE_CHANGED, VX_C_OTHER, "front_value_changed_under_check_not_trusted" },
 		{ OTHER_KEY, VX_C_OTHER, "front_other_key_not_trusted" },
+		{ WHOLE_V6, VX_C_WIREGUARD, "front_whole_slot_is_read_ipv6" },
+		{ OTHER_KEY_V6, VX_C_OTHER, "front_other_address_not_trusted_ipv6" },
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
