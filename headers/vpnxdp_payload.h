@@ -1024,7 +1024,9 @@ VX_SUBPROG vx_res_t vx_find_tcp(const struct vx_pkt *p, const void *data_end)
  * superset of its function's hits: a first byte vx_find_udp() dispatches on
  * belongs in VX_FIND_UDP_FIRST (or, from 128 on, in vx_find_udp_may()'s
  * own test), and the checks behind its length test are
- * repeated here whole (they are a few loads).  tests/fuzz/fuzz_classify.c
+ * repeated here whole (they are a few loads), as are the WireGuard ones
+ * (types 1-4: WireGuard-like first words are common enough in other
+ * traffic that a test of the byte alone sent them all to the call).  tests/fuzz/fuzz_classify.c
  * checks the superset on every input it makes.
  */
 #define VX_FB(b, half) ((((b) >> 6) == (half)) ? 1ull << ((b) & 63) : 0)
@@ -1046,7 +1048,14 @@ static __always_inline int vx_find_udp_may(const struct vx_pkt *p,
 	if (!b)
 		return 0;
 	c = b[0];
-	if (c < 64 ? (VX_FIND_UDP_FIRST(0) >> c) & 1 :
+	if (c >= 1 && c <= 4) {
+		/* WireGuard's message types: vx_find_udp()'s own three checks
+		 * (a few loads), so that a payload that starts with one of
+		 * these bytes and is shaped like no message takes no call */
+		if (vx_wg_handshake(p, data_end) || vx_warp_handshake(p, data_end) ||
+		    vx_wg_data(p, data_end))
+			return 1;
+	} else if (c < 64 ? (VX_FIND_UDP_FIRST(0) >> c) & 1 :
 	    c < 128 ? (VX_FIND_UDP_FIRST(1) >> (c - 64)) & 1 :
 	    c == 0xc1 || c == 0xc2) /* WARP's handshakes */
 		return 1;
