@@ -12,6 +12,10 @@
 # usage: before_after.sh BEFORE_BUILD AFTER_BUILD OUT.json [ALTERNATIONS]
 #   BEFORE_BUILD, AFTER_BUILD: build directories holding bench/progbench
 #   and bench/null.bpf.o (`make all bench-tools BUILD=...` in each tree).
+#   env: PB_ROUNDS, PB_REPEAT (each invocation's rounds and repeat count),
+#   PB_PACKETS (kinds, comma-separated: fewer kinds leave time for more
+#   alternations, which a difference of a few percent needs on a noisy
+#   machine).
 # `make bench-compare BASE=REV` builds REV in a scratch worktree and calls
 # this with it and the current tree.
 set -u
@@ -44,7 +48,8 @@ trap 'exit 130' INT TERM
 run() { # BUILD OUT
 	timeout --foreground -k 5 300 "$1/bench/progbench" compare \
 		--null "$1/bench/null.bpf.o" "${XF[@]}" --rounds "$ROUNDS" \
-		--repeat "$REPEAT" --json "$2" >/dev/null ||
+		--repeat "$REPEAT" ${PB_PACKETS:+--packets "$PB_PACKETS"} \
+		--json "$2" >/dev/null ||
 		die "$1/bench/progbench failed"
 }
 
