@@ -939,26 +939,38 @@ static __always_inline vx_res_t vx_weak(__u32 cls)
  * (A payload a well-known service on its port accounts for never gets
  * here: vx_payload_stage().)
  */
+/* A UDP payload whose first byte is one of WireGuard's message types
+ * (1-4): a handshake is evidence enough, data only on the flow's (a
+ * handshake before it, or agreeing packets).  vx_find_udp()'s, and its
+ * prefilter's. */
+static __always_inline vx_res_t vx_find_wg(const struct vx_pkt *p,
+					   const void *data_end)
+{
+	if (vx_wg_handshake(p, data_end))
+		return vx_found(VX_C_WIREGUARD);
+	if (vx_warp_handshake(p, data_end))
+		return vx_found(VX_C_WARP);
+	if (vx_wg_data(p, data_end))
+		return vx_weak(VX_C_WIREGUARD);
+	return VX_NOT_FOUND;
+}
+
 VX_SUBPROG vx_res_t vx_find_udp(const struct vx_pkt *p, const void *data_end)
 {
 	const __u8 *b = vx_pl(p, 0, 1, data_end);
+	vx_res_t f;
 
 	if (!b)
 		return VX_NOT_FOUND;
 	/* a miss falls through to the checks below: their first byte is
 	 * random and may be any of these.  A byte added here must be added
 	 * to VX_FIND_UDP_FIRST (vx_find_udp_may(); from 128 on, to its own
-	 * test) too. */
+	 * test) too; 1-4 are vx_find_wg()'s, which the prefilter runs. */
 	switch (b[0]) {
 	case 1: case 2: case 3: case 4:
-		/* a handshake is evidence enough; data only on the flow's
-		 * (a handshake before it, or agreeing packets) */
-		if (vx_wg_handshake(p, data_end))
-			return vx_found(VX_C_WIREGUARD);
-		if (vx_warp_handshake(p, data_end))
-			return vx_found(VX_C_WARP);
-		if (vx_wg_data(p, data_end))
-			return vx_weak(VX_C_WIREGUARD);
+		f = vx_find_wg(p, data_end);
+		if (vx_res_cls(f))
+			return f;
 		break;
 	case 0xc1: case 0xc2:
 		if (vx_warp_handshake(p, data_end))
@@ -1023,16 +1035,16 @@ VX_SUBPROG vx_res_t vx_find_tcp(const struct vx_pkt *p, const void *data_end)
  * stage (a function call) for it: that is most traffic.  Each must stay a
  * superset of its function's hits: a first byte vx_find_udp() dispatches on
  * belongs in VX_FIND_UDP_FIRST (or, from 128 on, in vx_find_udp_may()'s
- * own test), and the checks behind its length test are
- * repeated here whole (they are a few loads), as are the WireGuard ones
- * (types 1-4: WireGuard-like first words are common enough in other
- * traffic that a test of the byte alone sent them all to the call).  tests/fuzz/fuzz_classify.c
- * checks the superset on every input it makes.
+ * own test), and the checks behind its length test are repeated here
+ * whole (they are a few loads).  WireGuard's types (1-4) are not in the
+ * mask: vx_find_wg() itself runs here (WireGuard-like first words are
+ * common enough in other traffic that a test of the byte alone sent them
+ * all to the call).  tests/fuzz/fuzz_classify.c checks the superset on
+ * every input it makes.
  */
 #define VX_FB(b, half) ((((b) >> 6) == (half)) ? 1ull << ((b) & 63) : 0)
 #define VX_FIND_UDP_FIRST(half)                                              \
-	(VX_FB(0, half) | VX_FB(1, half) | VX_FB(2, half) | VX_FB(3, half) | \
-	 VX_FB(4, half) | VX_FB(VX_OVPN_HARD_RESET_CLIENT_V1 << 3, half) |  \
+	(VX_FB(0, half) | VX_FB(VX_OVPN_HARD_RESET_CLIENT_V1 << 3, half) |  \
 	 VX_FB(VX_OVPN_HARD_RESET_SERVER_V1 << 3, half) |                    \
 	 VX_FB(VX_OVPN_HARD_RESET_CLIENT_V2 << 3, half) |                    \
 	 VX_FB(VX_OVPN_HARD_RESET_SERVER_V2 << 3, half) | VX_FB('H', half) | \
@@ -1049,11 +1061,7 @@ static __always_inline int vx_find_udp_may(const struct vx_pkt *p,
 		return 0;
 	c = b[0];
 	if (c >= 1 && c <= 4) {
-		/* WireGuard's message types: vx_find_udp()'s own three checks
-		 * (a few loads), so that a payload that starts with one of
-		 * these bytes and is shaped like no message takes no call */
-		if (vx_wg_handshake(p, data_end) || vx_warp_handshake(p, data_end) ||
-		    vx_wg_data(p, data_end))
+		if (vx_res_cls(vx_find_wg(p, data_end)))
 			return 1;
 	} else if (c < 64 ? (VX_FIND_UDP_FIRST(0) >> c) & 1 :
 	    c < 128 ? (VX_FIND_UDP_FIRST(1) >> (c - 64)) & 1 :
