@@ -55,6 +55,17 @@ struct vx_fast {
 	__u8 ipver, l4proto, vlans, tcp_flags;
 };
 
+/* DNS on its ports accounts for the payload, as vx_wellknown_udp() finds
+ * (vx_payload_stage(): no any-port check for it); the other well-known
+ * services are vx_payload_global()'s, which keeps the verifier's count in
+ * vx_fast_stage() at half. */
+static __always_inline int vx_fast_dns(const struct vx_pkt *q,
+				       const void *data_end)
+{
+	return (vx_dns_port(q->dport) || vx_dns_port(q->sport)) &&
+	       vx_is_dns(q, data_end);
+}
+
 /* vx_payload_stage() where it can be decided inline, or VX_FAST_STAGE:
  * WireGuard, IKE and ESP-in-UDP on their signatures' ports and PPTP's
  * control connection on its (the VPN traffic worth no call), a WireGuard
@@ -88,19 +99,16 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 	}
 	if (q->l4proto != IPPROTO_UDP)
 		return vx_find_tcp_may(q, data_end) ? VX_FAST_STAGE : (int)r;
-	if (!vx_find_udp_may(q, data_end))
-		return (int)r;
-	/* DNS on its ports accounts for the payload, as vx_wellknown_udp()
-	 * finds (vx_payload_stage(): no any-port check for it); the other
-	 * well-known services are vx_payload_global()'s, which keeps the
-	 * verifier's count here at half */
-	if ((vx_dns_port(q->dport) || vx_dns_port(q->sport)) && vx_is_dns(q, data_end))
-		return (int)r;
-	/* vx_find_udp()'s first hit on a port with no signature; the rest
-	 * (WireGuard data, a weak shape whose flow decides, among them) is
-	 * vx_payload_global()'s */
+	/* vx_find_udp()'s first hit on a port with no signature, ahead of
+	 * its prefilter, which would run the same checks again on the way
+	 * (a handshake is one of its hits) */
 	if (!cls && vx_wg_handshake(q, data_end))
-		return (int)vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD);
+		return vx_fast_dns(q, data_end) ? (int)r :
+		       (int)vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD);
+	if (!vx_find_udp_may(q, data_end) || vx_fast_dns(q, data_end))
+		return (int)r;
+	/* the rest (WireGuard data, a weak shape whose flow decides, among
+	 * them) is vx_payload_global()'s */
 	return VX_FAST_STAGE;
 }
 
@@ -223,39 +231,35 @@ struct vx_fast_at {
 	__u32 off;           /* UDP, TCP: the payload's offset in the frame */
 };
 
-/* vx_flow_key() of an IPv4 packet, straight from its header: the same
- * key, without the struct vx_pkt it is built from. */
-static __always_inline void vx_fast_key4(struct vx_flow_key *k, const __u8 *sa,
-					 const __u8 *da, __u16 sport,
-					 __u16 dport, __u8 proto)
-{
-	__u32 a = *(const __u32 *)sa, b = *(const __u32 *)da;
-	int lo_first = a != b ? a < b : sport <= dport;
-
-	__builtin_memset(k, 0, sizeof(*k));
-	k->addr_lo[0] = lo_first ? a : b;
-	k->addr_hi[0] = lo_first ? b : a;
-	k->port_lo = lo_first ? sport : dport;
-	k->port_hi = lo_first ? dport : sport;
-	k->proto = proto;
-	k->ipver = 4;
-}
-
 /*
  * vx_fast_flow()'s answer for an IPv4 flow whose entry the front holds,
- * without the call: the entry straight from its slot (vx_front_probe()),
- * decided as vx_fast_flow() decides.  VX_FAST_NEXT where that would take
- * more (no trusted slot, an entry to write, evidence to count), which
- * vx_fast_flow() then does.
+ * without the call: the entry straight from its slot, decided as
+ * vx_fast_flow() decides.  VX_FAST_NEXT where that would take more (no
+ * trusted slot, an entry to write, evidence to count), which vx_fast_flow()
+ * then does.  The key is vx_flow_key()'s as words, in registers: the lower
+ * endpoint's address in word 0, the other's in word 2 (words 1 and 3, the
+ * rest of IPv6 addresses, are zero), ports, protocol and version (kind
+ * VX_FK_FLOW, pad: zero) in word 4.
  */
+_Static_assert(__builtin_offsetof(struct vx_flow_key, addr_hi) == 16 &&
+	       __builtin_offsetof(struct vx_flow_key, port_lo) == 32 &&
+	       __builtin_offsetof(struct vx_flow_key, port_hi) == 34 &&
+	       __builtin_offsetof(struct vx_flow_key, proto) == 36 &&
+	       __builtin_offsetof(struct vx_flow_key, ipver) == 37 &&
+	       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "vx_fast_front4() builds struct vx_flow_key's words");
 static __always_inline int vx_fast_front4(vx_res_t r, const struct vx_fast *f,
 					  const struct vx_fast_at *at)
 {
-	struct vx_flow_key k;
+	__u32 a = *(const __u32 *)at->sa, b = *(const __u32 *)at->da;
+	/* vx_ep_before() on IPv4 addresses (words 1-3 zero on both sides) */
+	int lo_first = a != b ? a < b : f->sport <= f->dport;
+	__u64 ports = lo_first ? (__u64)f->sport | (__u64)f->dport << 16 :
+				 (__u64)f->dport | (__u64)f->sport << 16;
 	struct vx_flow_val fv;
 
-	vx_fast_key4(&k, at->sa, at->da, f->sport, f->dport, f->l4proto);
-	if (!vx_front_probe(&k, &fv))
+	if (!vx_front_probe_w(lo_first ? a : b, 0, lo_first ? b : a, 0,
+			      ports | (__u64)f->l4proto << 32 | 4ull << 40, &fv))
 		return VX_FAST_NEXT;
 	r = r & VX_RES_WEAK ? vx_flow_decide_weak(r, &fv) : vx_flow_decide(r, &fv);
 	return r & VX_RES_STORE ? VX_FAST_NEXT : (int)r;

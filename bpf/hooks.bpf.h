@@ -78,15 +78,15 @@ static __always_inline struct vx_flow_front *vx_front_slot(__u32 fold)
 	return &vx_flowfront[fold & (VX_FRONT_SLOTS - 1)];
 }
 
-/* Is the slot's key @k?  Word by word, read once each. */
+/* Is the slot's key the one whose words are @w0..@w4?  Word by word, read
+ * once each. */
 static __always_inline int vx_front_same(const struct vx_flow_front *e,
-					 const struct vx_flow_key *k)
+					 __u64 w0, __u64 w1, __u64 w2, __u64 w3,
+					 __u64 w4)
 {
 	const volatile __u64 *a = (const volatile __u64 *)&e->k;
-	const __u64 *b = (const __u64 *)k;
 
-	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] &&
-	       a[4] == b[4];
+	return a[0] == w0 && a[1] == w1 && a[2] == w2 && a[3] == w3 && a[4] == w4;
 }
 
 /* Write @v for @k through to the front, after vx_flows.  A reader on
@@ -103,23 +103,34 @@ static __always_inline void vx_front_put(const struct vx_flow_key *k,
 	*(volatile __u32 *)&e->check = vx_front_check(fold, (const __u32 *)v);
 }
 
-/* @k's front slot, if it is trusted: its value copied to @out, read from
- * the slot once (so that no later read sees another writer's bytes).
- * 1 on such a hit, else 0. */
-static __always_inline int vx_front_probe(const struct vx_flow_key *k,
-					  struct vx_flow_val *out)
+/* The front slot of the key whose words are @w0..@w4 (inlined with
+ * constants where the caller knows some: IPv4's words 1 and 3 are zero, so
+ * the key need not be in memory), if it is trusted: its value copied to
+ * @out, read from the slot once (so that no later read sees another
+ * writer's bytes).  1 on such a hit, else 0. */
+static __always_inline int vx_front_probe_w(__u64 w0, __u64 w1, __u64 w2,
+					    __u64 w3, __u64 w4,
+					    struct vx_flow_val *out)
 {
-	__u32 fold = vx_front_fold(k);
+	__u32 fold = vx_front_fold_w(w0, w1, w2, w3, w4);
 	const struct vx_flow_front *e = vx_front_slot(fold);
 	const volatile __u32 *v = (const volatile __u32 *)&e->v;
 	__u32 *c = (__u32 *)out;
 
-	if (!vx_front_same(e, k))
+	if (!vx_front_same(e, w0, w1, w2, w3, w4))
 		return 0;
 	c[0] = v[0];
 	c[1] = v[1];
 	c[2] = v[2];
 	return *(const volatile __u32 *)&e->check == vx_front_check(fold, c);
+}
+
+static __always_inline int vx_front_probe(const struct vx_flow_key *k,
+					  struct vx_flow_val *out)
+{
+	const __u64 *w = (const __u64 *)k;
+
+	return vx_front_probe_w(w[0], w[1], w[2], w[3], w[4], out);
 }
 
 /* The front first, into this CPU's vx_fvcopy; else vx_flows' own

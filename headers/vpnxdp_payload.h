@@ -95,11 +95,21 @@ static __always_inline __u32 vx_be32(const __u8 *b)
  */
 static __always_inline int vx_random8(const __u8 *b)
 {
-VX_UNROLL
-	for (int i = 0; i < 6; i++)
-		if ((b[i] | b[i + 1] | b[i + 2]) == 0)
-			return 0;
-	return 1;
+	const __u64 lo7 = 0x7f7f7f7f7f7f7f7full;
+	__u64 x, z;
+
+	/* the eight bytes as one word: the BPF build loads it whole (see
+	 * vx_be32()), the host build copies it (a load too, at any address);
+	 * the byte order does not matter, neighbours stay neighbours */
+#if defined(__bpf__)
+	x = *(const __u64 *)b;
+#else
+	__builtin_memcpy(&x, b, sizeof(x));
+#endif
+	/* the top bit of each zero byte and of no other (no carry crosses a
+	 * byte: (b & 0x7f) + 0x7f is at most 0xfe), then three in a row */
+	z = ~(((x & lo7) + lo7) | x | lo7);
+	return (z & (z >> 8) & (z >> 16)) == 0;
 }
 
 /* ------------------------------------------------------------ WireGuard */

@@ -1244,6 +1244,42 @@ static void test_alignment(void)
 	result(ok_now, why, "classify_frame_at_any_buffer_alignment_no_ub");
 }
 
+/* vx_random8() reads its eight bytes as one word: it must say what the
+ * byte-by-byte rule says (no three zero bytes in a row) for every pattern
+ * of zero bytes, with the non-zero ones at the values where a carry or a
+ * sign could leak (0x01, 0x7f, 0x80, 0xff), at every alignment. */
+static int random8_bytes(const uint8_t *b)
+{
+	for (int i = 0; i < 6; i++)
+		if ((b[i] | b[i + 1] | b[i + 2]) == 0)
+			return 0;
+	return 1;
+}
+
+static void test_random8(void)
+{
+	static const uint8_t fill[] = { 0x01, 0x7f, 0x80, 0xff, 0x5a };
+	uint8_t buf[16];
+	int bad = 0, hits = 0, n = 0;
+
+	for (unsigned zmask = 0; zmask < 256; zmask++)
+		for (size_t f = 0; f < sizeof(fill); f++)
+			for (int at = 0; at < 8; at++) {
+				memset(buf, 0xee, sizeof(buf));
+				for (int i = 0; i < 8; i++)
+					buf[at + i] = zmask >> i & 1 ? 0 :
+						      fill[(f + i) % sizeof(fill)];
+				n++;
+				hits += random8_bytes(buf + at);
+				bad += vx_random8(buf + at) != random8_bytes(buf + at);
+			}
+	begin();
+	expect(bad == 0, "%d of %d patterns disagree", bad, n);
+	/* both answers occur: the patterns reach both sides of the rule */
+	expect(hits > 0 && hits < n, "%d of %d random", hits, n);
+	result(ok_now, why, "random8_word_is_bytewise");
+}
+
 int main(void)
 {
 	struct vx_policy pol;
@@ -1268,6 +1304,7 @@ int main(void)
 	test_policy_tables();
 	test_mutations();
 	test_alignment();
+	test_random8();
 
 	for (size_t i = 0; i < n_names; i++)
 		free(names[i]);
