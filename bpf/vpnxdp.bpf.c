@@ -41,7 +41,7 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	struct vx_fast f = {};
 	struct vx_pkt p;
 	struct vx_config *cfg;
-	__u32 zero = 0, slot, heur, cls, conf;
+	__u32 zero = 0, slot, heur, norules, cls, conf;
 	__u8 act = VX_ACT_COUNT;
 	int r;
 
@@ -57,6 +57,7 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 	slot = *(volatile __u32 *)&cfg->slot & 1;
 	/* the live slot's heuristics (policy never writes a live slot's) */
 	heur = cfg->heur[slot];
+	norules = cfg->norules[slot];
 
 	r = vx_fast_classify(ctx, slot, heur, &f, &p);
 	if (r == VX_FAST_SLOW) {
@@ -76,8 +77,9 @@ int vpnxdp_xdp(struct xdp_md *ctx)
 		return vx_verdict(ctx, &p, (vx_res_t)r, slot);
 	}
 	/* vx_policy_judge() inline where the first rule decides alone (no
-	 * rules, or `wireguard drop`); the rest is vx_verdict()'s */
-	switch (vx_judge_first(slot, cls, &act, &cr)) {
+	 * rules, or `wireguard drop`); the rest is vx_verdict()'s.  A slot
+	 * without rules (the default policy) counts, vx_rules unread. */
+	switch (norules ? VX_FIRST_DECIDED : vx_judge_first(slot, cls, &act, &cr)) {
 	case VX_FIRST_OTHER: /* a disabled class: its packets are other */
 		vx_count(VX_C_OTHER, conf, f.len, slot, VX_ACT_COUNT, VX_R_NONE,
 			 false, VX_ENC_NONE);

@@ -240,7 +240,12 @@ struct vx_config {
 	 * every packet already.  A push writes the idle slot's byte before
 	 * the flip, like the rest of that slot. */
 	__u8 heur[VX_NSLOTS];
-	__u8 pad[6];
+	/* Per slot, 1 when no class of it has a rule or is disabled (what
+	 * vx_rules says for that slot, written with it): every VPN packet's
+	 * verdict is then count, without a look at vx_rules.  0 (a config
+	 * written before this byte was) sends the program to vx_rules. */
+	__u8 norules[VX_NSLOTS];
+	__u8 pad[4];
 };
 
 /* Heuristics policy may turn on (vx_config.heur). */

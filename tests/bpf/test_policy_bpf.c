@@ -469,6 +469,61 @@ static void test_big(bool bench)
 	apply("");
 }
 
+/* vx_config.norules of the live slot (-1 if unreadable). */
+static int live_norules(void)
+{
+	struct vx_config cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.vx_config), &zero, &cfg))
+		return -1;
+	return cfg.norules[live_slot & 1];
+}
+
+/*
+ * vx_config.norules: set with the slot's rules, 1 only where no class has
+ * a rule or is disabled; the fast path then counts a VPN packet without
+ * reading vx_rules.  The last check is the positive control: a config
+ * that says "no rules" over a slot whose rules drop ESP lets ESP pass, so
+ * the byte is what the program goes by.
+ */
+static void test_norules(void)
+{
+	struct vx_config cfg;
+	__u32 zero = 0;
+	int cfd = bpf_map__fd(skel->maps.vx_config), p;
+
+	check("bpf_policy_norules_default_counts", "", PKT_K_ESP, 4, false, VX_C_ESP,
+	      true, 1, 0, 0, 0);
+	begin();
+	expect(live_norules() == 1, "default policy: norules %d, want 1", live_norules());
+	result("bpf_policy_norules_set_without_rules");
+
+	check("bpf_policy_norules_drop_rule_drops", "esp drop\n", PKT_K_ESP, 4, false,
+	      VX_C_ESP, false, 1, 1, 0, 0);
+	begin();
+	expect(live_norules() == 0, "esp drop: norules %d, want 0", live_norules());
+	result("bpf_policy_norules_clear_with_a_rule");
+
+	check("bpf_policy_norules_disabled_class_is_other", "esp disable\n", PKT_K_ESP, 4,
+	      false, VX_C_OTHER, true, 1, 0, 0, 0);
+	begin();
+	expect(live_norules() == 0, "esp disable: norules %d, want 0", live_norules());
+	result("bpf_policy_norules_clear_with_a_disabled_class");
+
+	begin();
+	expect(apply("esp drop\n") == 0, "apply esp drop");
+	expect(bpf_map_lookup_elem(cfd, &zero, &cfg) == 0, "read config");
+	cfg.norules[live_slot & 1] = 1;
+	expect(bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY) == 0, "write config");
+	frame(PKT_K_ESP, 4, false);
+	p = run(1);
+	expect(p == 1, "ESP under `esp drop` with norules set: %s, want pass (the byte unread?)",
+	       p ? "pass" : "drop");
+	expect(apply("") == 0, "restore");
+	result("bpf_policy_norules_is_what_the_fast_path_reads");
+}
+
 int main(int argc, char **argv)
 {
 	bool bench = argc > 1 && !strcmp(argv[1], "--bench");
@@ -492,6 +547,7 @@ int main(int argc, char **argv)
 		test_slotstats();
 		test_store();
 		test_torn_slot_visible();
+		test_norules();
 	}
 	test_big(bench);
 	vpnxdp_bpf__destroy(skel);

@@ -111,11 +111,13 @@ out:
 	return err;
 }
 
-/* The slot's heuristic switches live in vx_config beside the live slot
- * number (the program has that entry in hand for every packet): rewrite
- * the entry with only @slot's byte changed.  Userspace is the only writer,
- * and @slot is not live, so no packet reads the byte that changes. */
-static int vx_slot_heur(struct vpnxdp_bpf *s, __u32 slot, __u8 heur)
+/* The slot's heuristic switches and its no-rules byte live in vx_config
+ * beside the live slot number (the program has that entry in hand for
+ * every packet): rewrite the entry with only @slot's bytes changed.
+ * Userspace is the only writer, and @slot is not live, so no packet reads
+ * the bytes that change. */
+static int vx_slot_config(struct vpnxdp_bpf *s, __u32 slot, __u8 heur,
+			  __u8 norules)
 {
 	struct vx_config cfg = {};
 	__u32 zero = 0;
@@ -124,9 +126,20 @@ static int vx_slot_heur(struct vpnxdp_bpf *s, __u32 slot, __u8 heur)
 	if (bpf_map_lookup_elem(fd, &zero, &cfg))
 		return -errno;
 	cfg.heur[slot & 1] = heur;
+	cfg.norules[slot & 1] = norules;
 	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+/* vx_config.norules of the rules @c writes to vx_rules: no class has a
+ * rule or is disabled. */
+static __u8 vx_compiled_norules(const struct vx_compiled *c)
+{
+	for (int cls = 0; cls < VX_MAX_CLASS; cls++)
+		if (c->rules[cls].flags || c->rules[cls].nrules)
+			return 0;
+	return 1;
 }
 
 int vx_slot_write(struct vpnxdp_bpf *s, __u32 slot, const struct vx_compiled *c)
@@ -142,7 +155,7 @@ int vx_slot_write(struct vpnxdp_bpf *s, __u32 slot, const struct vx_compiled *c)
 		err = vx_array_write(bpf_map__fd(s->maps.vx_rules), vx_rules_index(slot, 0),
 				     c->rules, VX_MAX_CLASS);
 	if (!err)
-		err = vx_slot_heur(s, slot, c->heur);
+		err = vx_slot_config(s, slot, c->heur, vx_compiled_norules(c));
 	return err;
 }
 
