@@ -76,6 +76,7 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 {
 	vx_res_t r = vx_res(VX_C_OTHER, VX_CONF_PORT);
 	__u32 cls = vx_sig_cls(sig);
+	int hs;
 
 	if (cls) {
 		/* PPTP's control connection on its port (a TCP flow: the
@@ -102,14 +103,12 @@ static __always_inline int vx_fast_stage(const struct vx_pkt *q,
 	/* vx_find_udp()'s first hit on a port with no signature, ahead of
 	 * its prefilter, which would run the same checks again on the way
 	 * (a handshake is one of its hits) */
-	if (!cls && vx_wg_handshake(q, data_end))
-		return vx_fast_dns(q, data_end) ? (int)r :
-		       (int)vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD);
-	if (!vx_find_udp_may(q, data_end) || vx_fast_dns(q, data_end))
+	hs = !cls && vx_wg_handshake(q, data_end);
+	if ((!hs && !vx_find_udp_may(q, data_end)) || vx_fast_dns(q, data_end))
 		return (int)r;
 	/* the rest (WireGuard data, a weak shape whose flow decides, among
 	 * them) is vx_payload_global()'s */
-	return VX_FAST_STAGE;
+	return hs ? (int)vx_res(VX_C_WIREGUARD, VX_CONF_PAYLOAD) : VX_FAST_STAGE;
 }
 
 /* The endpoint hash of vx_ep_hash() straight from the header: the same

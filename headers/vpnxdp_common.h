@@ -393,20 +393,15 @@ struct vx_heur_val {
 #define VX_FRONT_SLOTS 16384u
 #define VX_FVCOPY_CPUS 1024u
 
-/* A flow key folded to 32 bits: its front slot's index (the low bits), and
- * the seed of the slot's check word. */
-static inline __u32 vx_front_mix(__u64 x)
-{
-	__u32 h = ((__u32)x ^ (__u32)(x >> 32)) * 0x9e3779b1u;
-
-	return h ^ (h >> 16);
-}
-
-/* The fold of the key whose five 64-bit words are @w0..@w4. */
+/* A flow key, given as its five 64-bit words, folded to 32 bits: its front
+ * slot's index (the low bits), and the seed of the slot's check word. */
 static inline __u32 vx_front_fold_w(__u64 w0, __u64 w1, __u64 w2, __u64 w3,
 				    __u64 w4)
 {
-	return vx_front_mix(w0 ^ w1 ^ w2 ^ w3 ^ w4);
+	__u64 x = w0 ^ w1 ^ w2 ^ w3 ^ w4;
+	__u32 h = ((__u32)x ^ (__u32)(x >> 32)) * 0x9e3779b1u;
+
+	return h ^ (h >> 16);
 }
 
 static inline __u32 vx_front_fold(const struct vx_flow_key *k)
